@@ -1,0 +1,93 @@
+import type { LogRecord } from './record.js';
+
+export type WhenFull = 'drop-oldest' | 'drop-newest';
+
+/**
+ * The bounded FIFO between `log()` and the sink: records wait here until a
+ * batch closes (maxEvents, maxBytes, or intervalMs since the oldest arrived).
+ * Pure: no timers, no I/O; the pipeline asks and acts.
+ */
+export class RecordQueue {
+  private items: (LogRecord | undefined)[] = [];
+  private head = 0;
+  private bytesHeld = 0;
+  /** When the oldest record still waiting arrived (the caller's clock). */
+  oldestAt = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly whenFull: WhenFull,
+  ) {}
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  get bytes(): number {
+    return this.bytesHeld;
+  }
+
+  peek(): LogRecord | undefined {
+    return this.items[this.head];
+  }
+
+  /** Adds a record; returns what had to be dropped to stay within maxBytes (maybe the record itself). */
+  push(record: LogRecord, now: number): LogRecord[] {
+    const dropped: LogRecord[] = [];
+    if (this.bytesHeld + record.bytes > this.maxBytes) {
+      if (this.whenFull === 'drop-newest' || record.bytes > this.maxBytes) return [record];
+      while (this.length > 0 && this.bytesHeld + record.bytes > this.maxBytes) {
+        const oldest = this.shift();
+        if (oldest) dropped.push(oldest);
+      }
+    }
+    if (this.length === 0) this.oldestAt = now;
+    this.items.push(record);
+    this.bytesHeld += record.bytes;
+    return dropped;
+  }
+
+  /** True when a batch should go now rather than wait for more records. */
+  ready(maxEvents: number, maxBytes: number, intervalMs: number, now: number): boolean {
+    const n = this.length;
+    if (n === 0) return false;
+    return n >= maxEvents || this.bytesHeld >= maxBytes || now - this.oldestAt >= intervalMs;
+  }
+
+  /** Takes the next batch: up to maxEvents records and maxBytes (always at least one record). */
+  take(maxEvents: number, maxBytes: number): LogRecord[] {
+    const batch: LogRecord[] = [];
+    let size = 0;
+    while (batch.length < maxEvents && this.length > 0) {
+      const next = this.items[this.head] as LogRecord;
+      if (batch.length > 0 && size + next.bytes > maxBytes) break;
+      batch.push(next);
+      size += next.bytes;
+      this.shift();
+    }
+    return batch;
+  }
+
+  /** Empties the queue, returning everything in order. */
+  drain(): LogRecord[] {
+    const all = this.items.slice(this.head) as LogRecord[];
+    this.items = [];
+    this.head = 0;
+    this.bytesHeld = 0;
+    return all;
+  }
+
+  private shift(): LogRecord | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) return undefined;
+    this.items[this.head] = undefined;
+    this.head++;
+    this.bytesHeld -= item.bytes;
+    // Compact now and then so the array does not grow without bound.
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}

@@ -1,0 +1,474 @@
+import { RecordQueue } from './batcher.js';
+import { LogferryError, redact } from './errors.js';
+import { HttpClient } from './http.js';
+import { LevelMap, type DatamixLevel } from './levels.js';
+import { formatRecordText, safeStringify } from './messageText.js';
+import { parseOptions, secretsOfOptions, type ResolvedOptions } from './options.js';
+import { parseLineSlow, parsePinoLineFast, timeOf } from './pinoLine.js';
+import type { LogInput, LogRecord } from './record.js';
+import { nextDelay } from './retrySchedule.js';
+import type { Sink } from './sink.js';
+import { DatamixSink } from './sinks/datamix.js';
+import { InitialStateSink } from './sinks/initialState.js';
+import { Spool } from './spool.js';
+import { countReason, emptyStats, type DropReason, type Stats } from './stats.js';
+import { ServerClock } from './timeWindow.js';
+import { installExitHooks, installSignalHandlers } from './signals.js';
+
+export interface ClientHooks {
+  /** Receives every error report (already rate-limited; never contains a key or token). */
+  onError?: (error: LogferryError) => void;
+  /** The logger's own level map (pino custom levels, winston level sets). */
+  levels?: LevelMap;
+  /** pino's messageKey, when it is not `msg`. */
+  messageKey?: string;
+  /** Called once for every batch whose records are settled (delivered, rejected, spooled or dropped), in order per lane. */
+  onSettled?: (records: readonly LogRecord[], delivered: boolean) => void;
+  /** Main-thread use: flush on beforeExit and spool what is left on exit. Off inside workers. */
+  exitHooks?: boolean;
+}
+
+export interface Client {
+  /** Queues one record; never throws, never waits on the network. */
+  log(input: LogInput): void;
+  /** Queues one JSON line (pino's format); the fast path for the pino transport. */
+  logLine(line: string): void;
+  /** Queues a record already normalised (a spool entry). */
+  logEntry(entry: { level: DatamixLevel; time: number; text: string; fields?: LogRecord['fields'] }): void;
+  /** Resolves once everything logged before the call is delivered, rejected, spooled or dropped (and counted). */
+  flush(): Promise<void>;
+  /** Flushes within `exitTimeoutMs`, spools (or counts as dropped) what is left, and releases connections. */
+  close(): Promise<void>;
+  /** At process exit, when nothing async can run: spool synchronously what is still unsettled. */
+  closeSync(): void;
+  stats(): Stats;
+}
+
+interface Lane {
+  index: number;
+  busy: boolean;
+  /** Records this lane holds and has not settled. */
+  holding: LogRecord[][];
+  minSeq: number;
+  abandoned: boolean;
+}
+
+const REPORT_INTERVAL_MS = 10_000;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    // Unref'd: a retry wait alone does not keep a process alive; at exit what is left is spooled.
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function buildLevelMap(options: ResolvedOptions): LevelMap {
+  const overrides: Record<string, DatamixLevel> = {};
+  const custom: Record<string, number> = {};
+  for (const [name, value] of Object.entries(options.levels ?? {})) {
+    if (typeof value === 'number') custom[name] = value;
+    else overrides[name] = value;
+  }
+  const pinoLevels = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, ...custom };
+  return new LevelMap({ pinoLevels, overrides });
+}
+
+/** The pipeline: normalise → bounded queue → batches → sink lanes, with retry, spool and stats. */
+class Pipeline implements Client {
+  private readonly queue: RecordQueue;
+  private readonly sink: Sink;
+  private readonly http: HttpClient;
+  private readonly spool: Spool | undefined;
+  private readonly counters = emptyStats();
+  private readonly lanes: Lane[];
+  private readonly levels: LevelMap;
+  private readonly messageKey: string;
+  private readonly maxBatchBytes: number;
+  private readonly secrets: string[];
+  private readonly deadline = new AbortController();
+  private readonly reported = new Map<string, number>();
+  private readonly fieldNames: string[];
+  private readonly uninstall: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private waiters: { target: number; resolve: () => void }[] = [];
+  private seq = 0;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closing: Promise<void> | undefined;
+  private fatal: LogferryError | undefined;
+
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly hooks: ClientHooks,
+  ) {
+    this.secrets = secretsOfOptions(options);
+    const lanes = options.sink.type === 'datamix' ? options.sink.sessions : 1;
+    this.http = new HttpClient(lanes);
+    if (options.sink.type === 'datamix') {
+      this.sink = new DatamixSink(options.sink, options.stale, options.retry.requestTimeoutMs, this.http, new ServerClock(), () => {
+        this.counters.sessionsCreated++;
+      });
+      this.fieldNames = [];
+    } else {
+      this.sink = new InitialStateSink(options.sink, options.retry.requestTimeoutMs, this.http);
+      this.fieldNames = options.sink.fields;
+    }
+    this.maxBatchBytes = Math.min(options.batch.maxBytes, this.sink.maxBatchBytes);
+    this.queue = new RecordQueue(options.buffer.maxBytes, options.buffer.whenFull);
+    this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], minSeq: Infinity, abandoned: false }));
+    this.spool = options.spool ? new Spool(options.spool.path, options.spool.maxBytes) : undefined;
+    this.levels = hooks.levels ?? buildLevelMap(options);
+    this.messageKey = hooks.messageKey ?? 'msg';
+    if (hooks.exitHooks) {
+      this.uninstall.push(installExitHooks(() => this.flush(), () => this.closeSync()));
+      if (options.handleSignals) {
+        this.uninstall.push(
+          installSignalHandlers({
+            flush: () => this.close(),
+            timeoutMs: options.exitTimeoutMs,
+            logFatal: (error) => this.log({ level: 'fatal', time: Date.now(), msg: 'uncaught exception', err: error }),
+          }),
+        );
+      }
+    }
+  }
+
+  // ---- intake -------------------------------------------------------------
+
+  log(input: LogInput): void {
+    const now = Date.now();
+    if (typeof input !== 'object' || input === null) {
+      this.accept('info', now, typeof input === 'string' ? input : safeStringify(input), undefined);
+      return;
+    }
+    const record = input as Record<string, unknown>;
+    this.accept(
+      this.levels.from(record.level),
+      timeOf(record.time ?? record.timestamp, now),
+      formatRecordText(record, this.options.format, this.messageKey),
+      this.fieldsOf(record),
+    );
+  }
+
+  logEntry(entry: { level: DatamixLevel; time: number; text: string; fields?: LogRecord['fields'] }): void {
+    this.accept(entry.level, entry.time, entry.text, entry.fields);
+  }
+
+  logLine(line: string): void {
+    if (line === '') return;
+    if (this.fieldNames.length === 0 && this.options.format === 'text') {
+      const fast = parsePinoLineFast(line, this.levels, this.messageKey);
+      if (fast) {
+        this.accept(fast.level, fast.time, fast.text, undefined);
+        return;
+      }
+    }
+    const now = Date.now();
+    const parsed = parseLineSlow(line, this.levels, this.options.format, this.messageKey, now);
+    if (!parsed) {
+      // Not JSON: keep the line as the message rather than lose it.
+      this.accept('info', now, line, undefined);
+      return;
+    }
+    this.accept(parsed.level, parsed.time, parsed.text, parsed.object ? this.fieldsOf(parsed.object) : undefined);
+  }
+
+  private fieldsOf(record: Record<string, unknown>): Record<string, string | number | boolean> | undefined {
+    if (this.fieldNames.length === 0) return undefined;
+    let fields: Record<string, string | number | boolean> | undefined;
+    for (const name of this.fieldNames) {
+      const v = record[name];
+      if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+        (fields ??= {})[name] = v;
+      }
+    }
+    return fields;
+  }
+
+  private accept(level: DatamixLevel, time: number, text: string, fields: LogRecord['fields']): void {
+    this.counters.logged++;
+    const record: LogRecord = { level, time, text, seq: ++this.seq, bytes: this.sink.sizeOf(text) };
+    if (fields) record.fields = fields;
+    if (this.state === 'closed') {
+      this.undeliverable([record], 'closed');
+      return;
+    }
+    if (this.fatal) {
+      this.undeliverable([record], 'auth');
+      return;
+    }
+    const dropped = this.queue.push(record, Date.now());
+    if (dropped.length > 0) this.undeliverable(dropped, 'overflow');
+    this.schedule();
+  }
+
+  // ---- dispatch -----------------------------------------------------------
+
+  private get hurry(): boolean {
+    return this.waiters.length > 0 || this.state !== 'open';
+  }
+
+  private schedule(): void {
+    const { maxEvents, intervalMs } = this.options.batch;
+    if (this.hurry || this.queue.ready(maxEvents, this.maxBatchBytes, intervalMs, Date.now())) {
+      this.pump();
+    } else if (!this.timer && this.queue.length > 0) {
+      const wait = Math.max(0, intervalMs - (Date.now() - this.queue.oldestAt));
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.schedule();
+      }, wait);
+      this.timer.unref();
+    }
+  }
+
+  private pump(): void {
+    const { maxEvents, intervalMs } = this.options.batch;
+    for (const lane of this.lanes) {
+      if (lane.busy || lane.abandoned) continue;
+      if (this.queue.length === 0) break;
+      if (!this.hurry && !this.queue.ready(maxEvents, this.maxBatchBytes, intervalMs, Date.now())) break;
+      const batch = this.queue.take(maxEvents, this.maxBatchBytes);
+      void this.runLane(lane, batch);
+    }
+    if (this.queue.length > 0 && !this.timer && this.lanes.some((l) => !l.busy)) this.schedule();
+  }
+
+  private async runLane(lane: Lane, batch: LogRecord[]): Promise<void> {
+    lane.busy = true;
+    lane.holding = [batch];
+    lane.minSeq = (batch[0] as LogRecord).seq;
+    this.counters.inFlight += batch.length;
+    try {
+      while (lane.holding.length > 0 && !lane.abandoned) {
+        const records = lane.holding[lane.holding.length - 1] as LogRecord[];
+        await this.deliver(lane, records);
+      }
+    } catch (error) {
+      // A bug must not strand records: settle what is held as undeliverable.
+      this.report(new LogferryError('LOGFERRY_WORKER', `internal error while sending: ${(error as Error).message}`));
+      for (const held of lane.holding.splice(0)) this.settle(lane, held, () => this.undeliverable(held, 'gave-up'));
+    } finally {
+      lane.busy = false;
+      lane.minSeq = Infinity;
+      this.checkWaiters();
+      if (this.state !== 'closed') this.pump();
+    }
+  }
+
+  /** Removes `records` from what the lane holds, counts them through `count`, and wakes flushers. */
+  private settle(lane: Lane, records: LogRecord[], count: () => void, delivered = false): void {
+    const i = lane.holding.indexOf(records);
+    if (i !== -1) lane.holding.splice(i, 1);
+    this.counters.inFlight -= records.length;
+    count();
+    this.hooks.onSettled?.(records, delivered);
+  }
+
+  private async deliver(lane: Lane, records: LogRecord[]): Promise<void> {
+    const started = Date.now();
+    const policy = this.options.retry;
+    for (let attempt = 0; ; attempt++) {
+      if (this.fatal) return this.settle(lane, records, () => this.undeliverable(records, 'auth'));
+      this.counters.requests++;
+      const result = await this.sink.send(lane.index, records, this.deadline.signal);
+      if (lane.abandoned) return;
+      switch (result.kind) {
+        case 'delivered': {
+          const c = this.counters;
+          return this.settle(lane, records, () => {
+            c.delivered += records.length - result.rejected.length - result.outOfWindow.length;
+            c.rejected += result.rejected.length;
+            for (const r of result.rejected) countReason(c.rejectedReasons, r.reason);
+            c.filtered += result.outOfWindow.length;
+            c.restamped += result.restamped;
+            if (result.duplicateAvoided) c.duplicatesAvoided++;
+          }, true);
+        }
+        case 'split': {
+          if (records.length === 1) {
+            return this.settle(lane, records, () => {
+              this.counters.rejected++;
+              countReason(this.counters.rejectedReasons, 'record too large for the API');
+            }, true);
+          }
+          // Replace this batch by its two halves; the first half goes first.
+          const i = lane.holding.indexOf(records);
+          const mid = Math.ceil(records.length / 2);
+          lane.holding.splice(i, 1, records.slice(mid), records.slice(0, mid));
+          return;
+        }
+        case 'fatal': {
+          this.counters.failedRequests++;
+          if (!this.fatal) {
+            this.fatal = result.error;
+            this.report(result.error);
+            const queued = this.queue.drain();
+            if (queued.length > 0) this.undeliverable(queued, 'auth');
+          }
+          return this.settle(lane, records, () => this.undeliverable(records, 'auth'));
+        }
+        case 'retry': {
+          this.counters.failedRequests++;
+          if (result.ambiguous) this.counters.ambiguous++;
+          if (this.deadline.signal.aborted) return;
+          if (result.immediate) continue;
+          const delay = nextDelay(attempt, policy, result.retryAfterMs);
+          if (Date.now() + delay - started > policy.maxElapsedMs) {
+            this.report(new LogferryError('LOGFERRY_GAVE_UP', `gave up on ${records.length} records after ${attempt + 1} attempts: ${result.error.message}`));
+            return this.settle(lane, records, () => this.undeliverable(records, 'gave-up'));
+          }
+          this.report(result.error);
+          this.counters.retries++;
+          await sleep(delay, this.deadline.signal);
+          if (lane.abandoned) return;
+          break;
+        }
+      }
+    }
+  }
+
+  /** Records that will not be delivered: to the spool when there is one, otherwise counted as dropped. */
+  private undeliverable(records: readonly LogRecord[], reason: DropReason): void {
+    if (records.length === 0) return;
+    let lost = records.length;
+    if (this.spool && reason !== 'unparseable') {
+      const refused = this.spool.append(records);
+      this.counters.spooled += records.length - refused;
+      lost = refused;
+      reason = 'spool-full';
+    }
+    if (lost > 0) {
+      this.counters.dropped += lost;
+      countReason(this.counters.droppedReasons, reason, lost);
+      if (reason !== 'auth') {
+        this.report(new LogferryError('LOGFERRY_DROPPED', `${lost} log records dropped (${reason}); set spool.path to keep them`));
+      }
+    }
+  }
+
+  private report(error: LogferryError): void {
+    const message = redact(error.message, this.secrets);
+    const key = `${error.code}:${message}`;
+    const now = Date.now();
+    this.counters.lastError = { code: error.code, message, at: new Date(now).toISOString() };
+    const last = this.reported.get(key);
+    if (last !== undefined && now - last < REPORT_INTERVAL_MS) return;
+    if (this.reported.size > 100) this.reported.clear();
+    this.reported.set(key, now);
+    const safe = message === error.message ? error : new LogferryError(error.code, message);
+    try {
+      this.hooks.onError?.(safe);
+    } catch {
+      // A throwing error handler must not break the pipeline.
+    }
+  }
+
+  // ---- flush and close ----------------------------------------------------
+
+  private minUnsettled(): number {
+    let min = this.queue.peek()?.seq ?? Infinity;
+    for (const lane of this.lanes) if (lane.busy && lane.minSeq < min) min = lane.minSeq;
+    return min;
+  }
+
+  private checkWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const min = this.minUnsettled();
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.target < min) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  flush(): Promise<void> {
+    const target = this.seq;
+    if (target < this.minUnsettled()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push({ target, resolve });
+      this.pump();
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    this.state = 'closing';
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.flush().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), this.options.exitTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) this.abandon('exit');
+    this.finish();
+    await Promise.all([this.http.close(), this.sink.close()]);
+  }
+
+  /** Everything not yet settled goes to the spool (or is counted dropped) now, synchronously. */
+  private abandon(reason: DropReason): void {
+    this.deadline.abort();
+    for (const lane of this.lanes) {
+      if (!lane.busy) continue;
+      lane.abandoned = true;
+      for (const held of lane.holding.splice(0)) {
+        this.counters.inFlight -= held.length;
+        this.undeliverable(held, reason);
+      }
+    }
+    this.undeliverable(this.queue.drain(), reason);
+    for (const w of this.waiters.splice(0)) w.resolve();
+  }
+
+  private finish(): void {
+    this.state = 'closed';
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const off of this.uninstall.splice(0)) off();
+    this.spool?.close();
+  }
+
+  closeSync(): void {
+    if (this.state === 'closed') return;
+    this.abandon('exit');
+    this.finish();
+    void this.http.close();
+  }
+
+  stats(): Stats {
+    return {
+      ...this.counters,
+      buffered: this.queue.length,
+      bufferedBytes: this.queue.bytes,
+      rejectedReasons: { ...this.counters.rejectedReasons },
+      droppedReasons: { ...this.counters.droppedReasons },
+    };
+  }
+}
+
+/**
+ * Creates a client for one destination. Options are validated now: a bad
+ * option throws a LogferryError naming the field; nothing fails later for it.
+ */
+export function createClient(options: unknown, hooks: ClientHooks = { exitHooks: true }): Client {
+  return new Pipeline(parseOptions(options), hooks);
+}
+
+/** The same, for options already parsed (entry points parse once at their edge). */
+export function createClientFromResolved(options: ResolvedOptions, hooks: ClientHooks): Client {
+  return new Pipeline(options, hooks);
+}

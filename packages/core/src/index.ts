@@ -1,0 +1,18 @@
+export { createClient, createClientFromResolved, type Client, type ClientHooks } from './client.js';
+export { parseOptions, optionsSchema, type LogferryOptionsInput, type LogferryOptions, type ResolvedOptions } from './options.js';
+export { LogferryError, type LogferryErrorCode } from './errors.js';
+export { LevelMap, levelFromPinoNumber, DATAMIX_LEVELS, type DatamixLevel, type LevelMapOptions } from './levels.js';
+export { classifyTime, ServerClock, PAST_WINDOW_MS, FUTURE_WINDOW_MS, type TimeVerdict } from './timeWindow.js';
+export { RecordQueue, type WhenFull } from './batcher.js';
+export { backoffDelay, nextDelay, parseRetryAfter, type RetryPolicy } from './retrySchedule.js';
+export { formatRecordText, safeStringify } from './messageText.js';
+export { parsePinoLineFast, parseLineSlow } from './pinoLine.js';
+export { uuidV5, BUCKET_NAMESPACE } from './bucketId.js';
+export { sanitizeSignal } from './sinks/initialState.js';
+export { readSpool, type SpoolEntry } from './spool.js';
+export { replaySpool, type ReplayResult } from './replay.js';
+export { installSignalHandlers, installExitHooks } from './signals.js';
+export { createBrowserSession, type BrowserSession } from './browserSession.js';
+export { createWorkerStream, type WorkerStreamSetup } from './workerStream.js';
+export type { Stats } from './stats.js';
+export type { LogInput, LogRecord } from './record.js';

@@ -1,0 +1,106 @@
+export const DATAMIX_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type DatamixLevel = (typeof DATAMIX_LEVELS)[number];
+
+/** Severity rank of each Datamix level, low to high. */
+const RANK: Record<DatamixLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, fatal: 4 };
+
+/** Level names pino, winston (npm, syslog, cli) and the Datamix API use, mapped as DESIGN.md says. */
+const KNOWN_NAMES: Record<string, DatamixLevel> = {
+  trace: 'debug', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'fatal',
+  // winston npm
+  http: 'info', verbose: 'debug', silly: 'debug',
+  // winston syslog
+  emerg: 'fatal', alert: 'fatal', crit: 'fatal', warning: 'warn', notice: 'info',
+  // winston cli
+  help: 'info', data: 'info', prompt: 'debug', input: 'debug',
+};
+
+/** pino's standard numeric levels: higher is more severe. */
+const PINO_STANDARD: readonly [number, DatamixLevel][] = [
+  [60, 'fatal'], [50, 'error'], [40, 'warn'], [30, 'info'], [20, 'debug'], [10, 'debug'],
+];
+
+export function isDatamixLevel(value: string): value is DatamixLevel {
+  return value in RANK;
+}
+
+/**
+ * A pino numeric level mapped to Datamix: standard levels directly, anything
+ * else to the nearest standard level below it (35 → info); below trace → debug.
+ */
+export function levelFromPinoNumber(level: number): DatamixLevel {
+  for (const [threshold, mapped] of PINO_STANDARD) {
+    if (level >= threshold) return mapped;
+  }
+  return 'debug';
+}
+
+export interface LevelMapOptions {
+  /** pino level names → numbers (pino's own plus customLevels); higher is more severe. */
+  pinoLevels?: Record<string, number>;
+  /** winston level names → numbers (logger.levels); lower is more severe. */
+  winstonLevels?: Record<string, number>;
+  /** user overrides: level name or number (as a string) → Datamix level. */
+  overrides?: Record<string, DatamixLevel>;
+}
+
+/** Maps the levels of one logger to Datamix levels; built once, then a map lookup per record. */
+export class LevelMap {
+  private readonly byName = new Map<string, DatamixLevel>();
+  private readonly byNumber = new Map<number, DatamixLevel>();
+  private readonly overrides: Record<string, DatamixLevel>;
+
+  constructor(options: LevelMapOptions = {}) {
+    this.overrides = options.overrides ?? {};
+    if (options.pinoLevels) {
+      for (const [name, value] of Object.entries(options.pinoLevels)) {
+        const mapped = this.overrides[name] ?? this.overrides[String(value)] ?? KNOWN_NAMES[name] ?? levelFromPinoNumber(value);
+        this.byName.set(name, mapped);
+        this.byNumber.set(value, mapped);
+      }
+    }
+    if (options.winstonLevels) this.addWinston(options.winstonLevels);
+  }
+
+  /** winston numbers run the other way (0 is most severe): an unknown name takes the nearest known level less severe than it. */
+  private addWinston(levels: Record<string, number>): void {
+    const entries = Object.entries(levels).sort((a, b) => a[1] - b[1]);
+    for (const [name, value] of entries) {
+      const direct = this.overrides[name] ?? KNOWN_NAMES[name];
+      if (direct) {
+        this.byName.set(name, direct);
+        continue;
+      }
+      const below = entries.find(([other, otherValue]) => otherValue > value && KNOWN_NAMES[other] !== undefined);
+      this.byName.set(name, below ? (KNOWN_NAMES[below[0]] as DatamixLevel) : 'debug');
+    }
+  }
+
+  fromNumber(level: number): DatamixLevel {
+    let mapped = this.byNumber.get(level);
+    if (mapped === undefined) {
+      mapped = this.overrides[String(level)] ?? levelFromPinoNumber(level);
+      this.byNumber.set(level, mapped);
+    }
+    return mapped;
+  }
+
+  fromName(level: string): DatamixLevel {
+    let mapped = this.byName.get(level);
+    if (mapped === undefined) {
+      mapped = this.overrides[level] ?? KNOWN_NAMES[level] ?? KNOWN_NAMES[level.toLowerCase()] ?? 'info';
+      this.byName.set(level, mapped);
+    }
+    return mapped;
+  }
+
+  from(level: unknown): DatamixLevel {
+    if (typeof level === 'number') return this.fromNumber(level);
+    if (typeof level === 'string') return this.fromName(level);
+    return 'info';
+  }
+}
+
+export function compareLevels(a: DatamixLevel, b: DatamixLevel): number {
+  return RANK[a] - RANK[b];
+}

@@ -1,0 +1,25 @@
+import type { DatamixLevel } from './levels.js';
+
+/** One log record after normalisation: what every sink consumes. */
+export interface LogRecord {
+  level: DatamixLevel;
+  /** The record's own time, ms since the epoch. */
+  time: number;
+  /** The message text: `msg` followed by the other fields as compact JSON (or the whole record as JSON). */
+  text: string;
+  /** Scalar fields the Initial State sink also sends as signals (only when `sink.fields` is set). */
+  fields?: Record<string, string | number | boolean>;
+  /** Position in the pipeline, assigned on entry. */
+  seq: number;
+  /** Estimated size on the wire, for batch and buffer limits. */
+  bytes: number;
+}
+
+/** What `client.log()` takes: a level, a time and a message, plus any fields. */
+export interface LogInput {
+  level?: string | number;
+  time?: number | string | Date;
+  message?: unknown;
+  msg?: unknown;
+  [field: string]: unknown;
+}

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createClientFromResolved } from './client.js';
+import type { LogferryError } from './errors.js';
+import { parseOptions } from './options.js';
+import type { LogRecord } from './record.js';
+import { readSpool } from './spool.js';
+
+export interface ReplayResult {
+  /** Records the API accepted during this replay. */
+  delivered: number;
+  /** Records the API refused (never retried). */
+  rejected: number;
+  /** Lines that could not be read (a torn write at a crash). */
+  skippedLines: number;
+  /** True when the replay stopped before the end (the API was unreachable); run it again to resume. */
+  incomplete: boolean;
+  lastError?: string;
+}
+
+/**
+ * Sends a spool file's records with the given transport options. Records now
+ * outside Datamix's window are re-stamped (their original time kept in the
+ * message). Progress is saved after every acknowledged batch, so a replay that
+ * dies resumes where it stopped and never re-sends what was acknowledged.
+ *
+ * The spool is first renamed to `<path>.replaying`, so a process still writing
+ * to `<path>` starts a fresh file; `<path>.replaying.offset` holds the progress.
+ */
+export async function replaySpool(input: { path: string; onError?: (error: LogferryError) => void } & Record<string, unknown>): Promise<ReplayResult> {
+  const { path, onError, ...rest } = input;
+  const base = parseOptions(rest);
+  const options = { ...base, stale: 'restamp' as const, spool: undefined, exitTimeoutMs: Math.max(base.exitTimeoutMs, 30_000) };
+  options.sink = options.sink.type === 'datamix' ? { ...options.sink, sessions: 1 } : options.sink;
+
+  const working = `${path}.replaying`;
+  const offsetFile = `${working}.offset`;
+  if (!existsSync(working)) {
+    if (!existsSync(path)) return { delivered: 0, rejected: 0, skippedLines: 0, incomplete: false };
+    renameSync(path, working);
+  }
+  let acknowledged = existsSync(offsetFile) ? Number(readFileSync(offsetFile, 'utf8')) || 0 : 0;
+
+  const ends = new Map<LogRecord['seq'], number>();
+  let failed = false;
+  let seq = 0;
+  const client = createClientFromResolved(options, {
+    exitHooks: false,
+    ...(onError ? { onError } : {}),
+    onSettled: (records, delivered) => {
+      if (!delivered) failed = true;
+      if (failed) return;
+      const last = records[records.length - 1];
+      const end = last ? ends.get(last.seq) : undefined;
+      for (const r of records) ends.delete(r.seq);
+      if (end !== undefined && end > acknowledged) {
+        acknowledged = end;
+        writeFileSync(offsetFile, String(end));
+      }
+    },
+  });
+
+  let skippedLines = 0;
+  let pending = 0;
+  for (const item of readSpool(working, acknowledged)) {
+    if (failed) break;
+    if ('bad' in item) {
+      skippedLines++;
+      continue;
+    }
+    seq++;
+    ends.set(seq, item.end);
+    client.logEntry(item.entry);
+    if (++pending >= 5000) {
+      pending = 0;
+      await client.flush();
+    }
+  }
+  await client.close();
+  const stats = client.stats();
+  const incomplete = failed || stats.dropped > 0;
+  if (!incomplete) {
+    rmSync(working, { force: true });
+    rmSync(offsetFile, { force: true });
+  }
+  const result: ReplayResult = { delivered: stats.delivered, rejected: stats.rejected, skippedLines, incomplete };
+  if (stats.lastError) result.lastError = stats.lastError.message;
+  return result;
+}

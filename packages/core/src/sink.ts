@@ -1,0 +1,38 @@
+import type { LogferryError } from './errors.js';
+import type { LogRecord } from './record.js';
+
+/**
+ * What one attempt at sending a batch came to. The sink speaks the protocol
+ * and reports; the pipeline decides what to do next (retry, split, spool).
+ */
+export type SendResult =
+  | {
+      kind: 'delivered';
+      /** Records the server refused, with its reasons: never retried. */
+      rejected: { record: LogRecord; reason: string }[];
+      /** Records not sent because they fell outside the API's time window. */
+      outOfWindow: LogRecord[];
+      restamped: number;
+      /** The server told us an earlier, unanswered attempt had already been processed. */
+      duplicateAvoided: boolean;
+    }
+  | { kind: 'retry'; error: LogferryError; retryAfterMs?: number; immediate?: boolean; ambiguous?: boolean }
+  | { kind: 'split' }
+  | { kind: 'fatal'; error: LogferryError };
+
+export interface Sink {
+  /** How many requests may be in flight at once (Datamix: one per session). */
+  readonly lanes: number;
+  /** Upper bound for a batch's estimated bytes, whatever the batch options say. */
+  readonly maxBatchBytes: number;
+  /** Estimated bytes a record takes on the wire. */
+  sizeOf(text: string): number;
+  /** One attempt to deliver `records` on `lane`. Never throws. */
+  send(lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+/** Time-window policy for a sink's records, applied just before each attempt. */
+export interface TimeWindowPolicy {
+  stale: 'drop' | 'restamp';
+}

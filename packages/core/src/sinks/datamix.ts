@@ -1,0 +1,245 @@
+import { LogferryError } from '../errors.js';
+import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
+import type { DatamixSinkOptions } from '../options.js';
+import type { LogRecord } from '../record.js';
+import { parseRetryAfter } from '../retrySchedule.js';
+import type { SendResult, Sink } from '../sink.js';
+import { classifyTime, ServerClock } from '../timeWindow.js';
+import { restamp } from '../restamp.js';
+
+interface Session {
+  token: string;
+  destination: string;
+  /** Local time at which to create a new session instead of using this one. */
+  renewAt: number;
+}
+
+interface Lane {
+  session?: Session;
+  /** The last attempt on `session.token` got no answer: it may have been processed. */
+  ambiguous: boolean;
+  /** 401s in a row on fresh sessions; guards against a spin if the server keeps refusing. */
+  authFailures: number;
+}
+
+/** Sessions last about an hour; renew well before `expires`, and early for short sessions. */
+function renewAt(createdLocal: number, expiresLocal: number): number {
+  const ttl = Math.max(0, expiresLocal - createdLocal);
+  return expiresLocal - Math.min(300_000, ttl * 0.25);
+}
+
+interface SessionBody {
+  token: string;
+  expires: number;
+  system: string;
+  application: string;
+  environment: string;
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseSession(body: string): SessionBody | undefined {
+  const v = parseJson(body) as Partial<SessionBody> | undefined;
+  if (!v || typeof v.token !== 'string' || typeof v.system !== 'string' || typeof v.application !== 'string' || typeof v.environment !== 'string') {
+    return undefined;
+  }
+  const expires = typeof v.expires === 'number' ? v.expires : Number(v.expires);
+  return { token: v.token, expires: Number.isFinite(expires) ? expires : Date.now() + 3_600_000, system: v.system, application: v.application, environment: v.environment };
+}
+
+interface LogsBody {
+  session: string;
+  rejected: { index: number; message: string }[];
+}
+
+/** The logs response: the next token, and rejected indexes as numbers (the seed sends them as strings). */
+function parseLogsResponse(body: string): LogsBody | undefined {
+  const v = parseJson(body) as { session?: unknown; rejected?: unknown } | undefined;
+  if (!v || typeof v.session !== 'string') return undefined;
+  const rejected: { index: number; message: string }[] = [];
+  if (Array.isArray(v.rejected)) {
+    for (const item of v.rejected as { index?: unknown; message?: unknown }[]) {
+      const index = Number(item?.index);
+      if (Number.isInteger(index)) rejected.push({ index, message: typeof item.message === 'string' ? item.message : 'rejected' });
+    }
+  }
+  return { session: v.session, rejected };
+}
+
+function retryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Speaks the Datamix API: one session per lane, each a chain of single-use
+ * tokens with exactly one request in flight, renewed before it expires.
+ */
+export class DatamixSink implements Sink {
+  readonly lanes: number;
+  readonly maxBatchBytes = 4 * 1024 * 1024;
+  private readonly laneState: Lane[];
+  private readonly base: URL;
+
+  constructor(
+    private readonly options: DatamixSinkOptions,
+    private readonly stale: 'drop' | 'restamp',
+    private readonly requestTimeoutMs: number,
+    private readonly http: HttpClient,
+    readonly clock: ServerClock,
+    private readonly onSessionCreated: () => void,
+  ) {
+    this.lanes = options.sessions;
+    this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0 }));
+    this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+  }
+
+  sizeOf(text: string): number {
+    // {"level":"error","timestamp":1700000000000,"message":"..."}, + escaping headroom
+    return text.length + 64;
+  }
+
+  private async createSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
+    let res: HttpResponse;
+    try {
+      res = await this.http.post(new URL('sessions', this.base), JSON.stringify({ key: this.options.apiKey }), {
+        timeoutMs: this.requestTimeoutMs,
+        signal,
+      });
+    } catch (error) {
+      return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Datamix session request failed: ${(error as Error).message}`) };
+    }
+    this.clock.observe(res.headers.date, res.sentAt, res.receivedAt);
+    if (res.status === 401 || res.status === 403) {
+      return {
+        kind: 'fatal',
+        error: new LogferryError(
+          'LOGFERRY_AUTH_FAILED',
+          `Datamix refused the API key (HTTP ${res.status} on POST /sessions): check sink.apiKey or DATAMIX_API_KEY; logs are not being delivered`,
+        ),
+      };
+    }
+    if (res.status !== 200 && res.status !== 201) {
+      return {
+        kind: 'retry',
+        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+        error: new LogferryError('LOGFERRY_HTTP', `Datamix POST /sessions answered HTTP ${res.status}`),
+      };
+    }
+    const body = parseSession(res.body);
+    if (!body) {
+      return { kind: 'retry', error: new LogferryError('LOGFERRY_PROTOCOL', 'Datamix POST /sessions returned an unreadable body') };
+    }
+    const created = Date.now();
+    lane.session = {
+      token: body.token,
+      destination: `${body.system}.${body.application}.${body.environment}`,
+      renewAt: renewAt(created, this.clock.toLocal(body.expires)),
+    };
+    lane.ambiguous = false;
+    this.onSessionCreated();
+    return undefined;
+  }
+
+  async send(laneIndex: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
+    const lane = this.laneState[laneIndex] as Lane;
+    // Keep an ambiguous token until it has told us whether it was used: that is how duplicates are avoided.
+    if (!lane.session || (!lane.ambiguous && Date.now() >= lane.session.renewAt)) {
+      const failed = await this.createSession(lane, signal);
+      if (failed) return failed;
+    }
+    const session = lane.session as Session;
+
+    const serverNow = this.clock.serverNow();
+    const outOfWindow: LogRecord[] = [];
+    const sent: LogRecord[] = [];
+    let restamped = 0;
+    let body = `{"session":${JSON.stringify(session.token)},"messages":[`;
+    for (const record of records) {
+      let time = record.time;
+      let text = record.text;
+      const verdict = classifyTime(time, serverNow);
+      if (verdict !== 'ok') {
+        if (this.stale === 'drop') {
+          outOfWindow.push(record);
+          continue;
+        }
+        ({ time, text } = restamp(record, serverNow));
+        restamped++;
+      }
+      body += `${sent.length === 0 ? '' : ','}{"level":"${record.level}","timestamp":${Math.round(time)},"message":${JSON.stringify(text)}}`;
+      sent.push(record);
+    }
+    body += ']}';
+    if (sent.length === 0) return { kind: 'delivered', rejected: [], outOfWindow, restamped, duplicateAvoided: false };
+
+    const url = new URL(`destinations/${encodeURIComponent(session.destination)}/logs`, this.base);
+    let res: HttpResponse;
+    try {
+      res = await this.http.post(url, body, { timeoutMs: this.requestTimeoutMs, signal });
+    } catch (error) {
+      const sentMaybe = error instanceof NetworkError ? error.sent : true;
+      if (sentMaybe) lane.ambiguous = true;
+      return {
+        kind: 'retry',
+        ambiguous: sentMaybe,
+        error: new LogferryError('LOGFERRY_HTTP', `Datamix logs request failed: ${(error as Error).message}`),
+      };
+    }
+    this.clock.observe(res.headers.date, res.sentAt, res.receivedAt);
+
+    if (res.status === 200 || res.status === 201) {
+      const parsed = parseLogsResponse(res.body);
+      lane.ambiguous = false;
+      lane.authFailures = 0;
+      if (!parsed) {
+        // Processed, but no next token: the chain is broken, start a new session.
+        lane.session = undefined;
+        return { kind: 'delivered', rejected: [], outOfWindow, restamped, duplicateAvoided: false };
+      }
+      session.token = parsed.session;
+      const rejected = parsed.rejected
+        .filter((r) => r.index >= 0 && r.index < sent.length)
+        .map((r) => ({ record: sent[r.index] as LogRecord, reason: r.message }));
+      return { kind: 'delivered', rejected, outOfWindow, restamped, duplicateAvoided: false };
+    }
+    if (res.status === 409 && lane.ambiguous) {
+      // The token was already used: the unanswered attempt was processed. Continue on a fresh session.
+      lane.session = undefined;
+      lane.ambiguous = false;
+      return { kind: 'delivered', rejected: [], outOfWindow, restamped, duplicateAvoided: true };
+    }
+    if (res.status === 401 || res.status === 403 || res.status === 409) {
+      // The session is no longer good (expired, revoked, out of step): the batch was not processed.
+      lane.session = undefined;
+      lane.ambiguous = false;
+      lane.authFailures++;
+      return {
+        kind: 'retry',
+        immediate: lane.authFailures <= 2,
+        error: new LogferryError('LOGFERRY_HTTP', `Datamix refused the session (HTTP ${res.status}); starting a new session`),
+      };
+    }
+    if (res.status === 413) return { kind: 'split' };
+    if (retryable(res.status)) {
+      return {
+        kind: 'retry',
+        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+        error: new LogferryError('LOGFERRY_HTTP', `Datamix logs request answered HTTP ${res.status}`),
+      };
+    }
+    // Any other 4xx: the request itself is wrong; resending it cannot help.
+    lane.session = undefined;
+    const reason = `HTTP ${res.status} from Datamix`;
+    return { kind: 'delivered', rejected: sent.map((record) => ({ record, reason })), outOfWindow, restamped, duplicateAvoided: false };
+  }
+
+  async close(): Promise<void> {
+    // Sessions simply expire on the server; nothing to release.
+  }
+}

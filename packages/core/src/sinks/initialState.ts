@@ -1,0 +1,156 @@
+import { uuidV5 } from '../bucketId.js';
+import { LogferryError } from '../errors.js';
+import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
+import type { InitialStateSinkOptions } from '../options.js';
+import { Pacer } from '../pacer.js';
+import type { LogRecord } from '../record.js';
+import { parseRetryAfter } from '../retrySchedule.js';
+import type { SendResult, Sink } from '../sink.js';
+
+const MAX_SIGNAL = 100;
+
+/** Signal names: printable, no quotes or control characters, at most 100 characters. */
+export function sanitizeSignal(name: string): string {
+  const clean = name.replace(/[^\w .:/-]/g, '_').trim();
+  return (clean === '' ? 'log' : clean).slice(0, MAX_SIGNAL);
+}
+
+export function capValue(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Speaks the Initial State logging API: the bucket is created once per
+ * process, then each record becomes a `log` event (plus one typed event per
+ * configured field), posted in paced, size-bounded batches.
+ */
+export class InitialStateSink implements Sink {
+  readonly lanes = 1;
+  /** The later API takes about 1 MB a request; stay well under it. */
+  readonly maxBatchBytes = 512 * 1024;
+  readonly bucketId: string;
+  private bucketReady = false;
+  private readonly pacer: Pacer;
+  private readonly prefix: string;
+  private readonly fieldSignals: [field: string, prefix: string][];
+  private readonly bucketsUrl: URL;
+  private readonly eventsUrl: URL;
+
+  constructor(
+    private readonly options: InitialStateSinkOptions,
+    private readonly requestTimeoutMs: number,
+    private readonly http: HttpClient,
+  ) {
+    this.bucketId = options.bucketId ?? uuidV5(options.bucketName);
+    this.pacer = new Pacer(options.requestsPerSecond);
+    const head = `{"b":${JSON.stringify(options.bucketName)},"tid":"${this.bucketId}"`;
+    this.prefix = `${head},"sn":${JSON.stringify(sanitizeSignal(options.signal))}`;
+    this.fieldSignals = options.fields.map((f) => [f, `${head},"sn":${JSON.stringify(sanitizeSignal(f))}`]);
+    this.bucketsUrl = new URL('api/v1/buckets', options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
+    this.eventsUrl = new URL('batch_logs', options.eventsUrl.endsWith('/') ? options.eventsUrl : `${options.eventsUrl}/`);
+  }
+
+  sizeOf(text: string): number {
+    const value = Math.min(text.length, this.options.maxValueLength) + 8;
+    return this.prefix.length + value + 40 + this.fieldSignals.length * (this.prefix.length + 48);
+  }
+
+  private authError(status: number, where: string): SendResult {
+    return {
+      kind: 'fatal',
+      error: new LogferryError(
+        'LOGFERRY_AUTH_FAILED',
+        `Initial State refused the client key (HTTP ${status} on ${where}): check sink.clientKey or IS_CLIENT_KEY; logs are not being delivered`,
+      ),
+    };
+  }
+
+  private async paced(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
+    for (let wait = this.pacer.reserve(); wait > 0 && !signal.aborted; wait = this.pacer.reserve()) {
+      await sleep(wait, signal);
+    }
+    return this.http.post(url, body, { headers, timeoutMs: this.requestTimeoutMs, signal });
+  }
+
+  private async ensureBucket(signal: AbortSignal): Promise<SendResult | undefined> {
+    if (this.bucketReady) return undefined;
+    const body = JSON.stringify({ bucketId: this.bucketId, bucketName: this.options.bucketName, clientKey: this.options.clientKey });
+    let res: HttpResponse;
+    try {
+      res = await this.paced(this.bucketsUrl, body, {}, signal);
+    } catch (error) {
+      return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Initial State bucket request failed: ${(error as Error).message}`) };
+    }
+    if (res.status === 401 || res.status === 403) return this.authError(res.status, 'POST /api/v1/buckets');
+    if (res.status >= 200 && res.status < 300) {
+      this.bucketReady = true;
+      return undefined;
+    }
+    const error = new LogferryError('LOGFERRY_HTTP', `Initial State POST /api/v1/buckets answered HTTP ${res.status}`);
+    if (res.status === 429 || res.status >= 500 || res.status === 408) {
+      return { kind: 'retry', retryAfterMs: parseRetryAfter(res.headers['retry-after']), error };
+    }
+    return { kind: 'fatal', error };
+  }
+
+  /** The request body, built by appending already-serialised pieces. */
+  encode(records: LogRecord[]): string {
+    const max = this.options.maxValueLength;
+    const parts: string[] = [];
+    for (const record of records) {
+      const e = record.time / 1000;
+      const value = capValue(`${record.level.toUpperCase()} ${record.text}`, max);
+      parts.push(`${this.prefix},"v":${JSON.stringify(value)},"e":${e}}`);
+      if (record.fields) {
+        for (const [field, prefix] of this.fieldSignals) {
+          const v = record.fields[field];
+          if (v === undefined) continue;
+          const typed = typeof v === 'string' ? JSON.stringify(capValue(v, max)) : String(v);
+          parts.push(`${prefix},"v":${typed},"e":${e}}`);
+        }
+      }
+    }
+    return `[${parts.join(',')}]`;
+  }
+
+  async send(_lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
+    const bucketFailed = await this.ensureBucket(signal);
+    if (bucketFailed) return bucketFailed;
+    let res: HttpResponse;
+    try {
+      res = await this.paced(this.eventsUrl, this.encode(records), { 'x-is-clientkey': this.options.clientKey }, signal);
+    } catch (error) {
+      const ambiguous = error instanceof NetworkError ? error.sent : true;
+      return { kind: 'retry', ambiguous, error: new LogferryError('LOGFERRY_HTTP', `Initial State events request failed: ${(error as Error).message}`) };
+    }
+    const delivered: SendResult = { kind: 'delivered', rejected: [], outOfWindow: [], restamped: 0, duplicateAvoided: false };
+    if (res.status >= 200 && res.status < 300) return delivered;
+    if (res.status === 401 || res.status === 403) return this.authError(res.status, 'POST /batch_logs');
+    // Too large, or one bad event spoiling the whole batch: halve until it is isolated.
+    if (res.status === 413 || (res.status === 400 && records.length > 1)) return { kind: 'split' };
+    if (res.status === 408 || res.status === 429 || res.status >= 500) {
+      return {
+        kind: 'retry',
+        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+        error: new LogferryError('LOGFERRY_HTTP', `Initial State POST /batch_logs answered HTTP ${res.status}`),
+      };
+    }
+    const reason = `HTTP ${res.status} from Initial State`;
+    return { ...delivered, rejected: records.map((record) => ({ record, reason })) };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,52 @@
+/** Counters every entry point exposes through `stats()`. Plain data: no keys, no tokens. */
+export interface Stats {
+  /** Records handed to log(). */
+  logged: number;
+  /** Accepted by the API. */
+  delivered: number;
+  /** Refused by the API (never retried); reasons in `rejectedReasons`. */
+  rejected: number;
+  /** Outside the API's time window and not sent (stale: 'drop'). */
+  filtered: number;
+  /** Outside the window and sent with the current time (stale: 'restamp'). */
+  restamped: number;
+  /** Lost: buffer overflow, retries exhausted or exit deadline without a spool, bad key. By reason in `droppedReasons`. */
+  dropped: number;
+  /** Written to the spool file instead of being delivered. */
+  spooled: number;
+  /** Waiting in memory. */
+  buffered: number;
+  bufferedBytes: number;
+  /** In requests that have not been answered yet. */
+  inFlight: number;
+  requests: number;
+  failedRequests: number;
+  retries: number;
+  sessionsCreated: number;
+  /** Attempts that got no answer (may or may not have been processed). */
+  ambiguous: number;
+  /** Of those, how many the server told us were processed, so they were not sent twice. */
+  duplicatesAvoided: number;
+  rejectedReasons: Record<string, number>;
+  droppedReasons: Record<string, number>;
+  lastError?: { code: string; message: string; at: string };
+}
+
+export type DropReason = 'overflow' | 'gave-up' | 'auth' | 'exit' | 'closed' | 'spool-full' | 'unparseable';
+
+export function emptyStats(): Stats {
+  return {
+    logged: 0, delivered: 0, rejected: 0, filtered: 0, restamped: 0, dropped: 0, spooled: 0,
+    buffered: 0, bufferedBytes: 0, inFlight: 0, requests: 0, failedRequests: 0, retries: 0,
+    sessionsCreated: 0, ambiguous: 0, duplicatesAvoided: 0, rejectedReasons: {}, droppedReasons: {},
+  };
+}
+
+const MAX_REASONS = 50;
+
+/** Counts a reason; keeps at most 50 distinct ones so a stream of unique messages cannot grow memory. */
+export function countReason(table: Record<string, number>, reason: string, n = 1): void {
+  const key = reason.length > 200 ? `${reason.slice(0, 199)}…` : reason;
+  if (key in table || Object.keys(table).length < MAX_REASONS) table[key] = (table[key] ?? 0) + n;
+  else table.other = (table.other ?? 0) + n;
+}

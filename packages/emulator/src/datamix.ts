@@ -1,0 +1,192 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { isPlainObject, parseJson } from './body.js';
+import type { ApiCall } from './call.js';
+import type { Clock } from './clock.js';
+import { describeValue } from './describeValue.js';
+import type { ResolvedOptions } from './options.js';
+import { errorReply, jsonReply, type Reply } from './reply.js';
+import type { DatamixDestinationParts, DatamixSessionInfo, DatamixView } from './types.js';
+import type { ViolationLog } from './violations.js';
+
+const LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error', 'fatal']);
+
+interface SessionState {
+  info: DatamixSessionInfo;
+  parts: DatamixDestinationParts;
+  /** One request per session at a time: the token chain makes parallel requests ambiguous. */
+  busy: boolean;
+}
+
+interface TokenState {
+  session: SessionState;
+  state: 'current' | 'used';
+}
+
+function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+type CheckedMessage =
+  | { ok: true; record: { level: string; timestamp: number; message: string } }
+  | { ok: false; rule: string; reason: string };
+
+/** ISO time when representable; Date cannot print timestamps beyond +-8.64e15 ms. */
+function formatTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} ms` : date.toISOString();
+}
+
+/** The Datamix protocol: sessions, single-use chained tokens, per-message validation. */
+export class DatamixService {
+  readonly view: DatamixView = { records: [], rejected: [], sessions: [], sessionCreations: 0, requests: [] };
+  sessionTtlMs: number;
+  private readonly tokens = new Map<string, TokenState>();
+
+  constructor(
+    private readonly options: ResolvedOptions['datamix'],
+    private readonly clock: Clock,
+    private readonly violations: ViolationLog,
+  ) {
+    this.sessionTtlMs = options.sessionTtlMs;
+  }
+
+  /** Clears what was recorded; live sessions and their tokens stay usable. */
+  reset(): void {
+    this.view.records.length = 0;
+    this.view.rejected.length = 0;
+    this.view.requests.length = 0;
+    this.view.sessionCreations = 0;
+  }
+
+  async createSession(call: ApiCall): Promise<Reply> {
+    await call.beforeProcessing();
+    if (call.body.kind === 'too-large') return errorReply(413, 'request body too large');
+    const parsed = parseJson(call.body.buffer);
+    if (parsed.kind === 'invalid') return this.badBody(parsed.reason);
+    if (parsed.kind === 'json' && !isPlainObject(parsed.value)) return this.badBody('body must be a JSON object');
+
+    // The seed accepts the key in the JSON body or as a query parameter.
+    const bodyKey = parsed.kind === 'json' && isPlainObject(parsed.value) ? parsed.value['key'] : undefined;
+    const key = bodyKey ?? call.query.get('key') ?? undefined;
+    if (typeof key !== 'string' || key === '') {
+      this.violations.add('datamix', 'missing-key', 'POST /sessions without a key in the JSON body or the query');
+      return errorReply(400, 'missing api key: send {"key": "<api key>"}');
+    }
+    const parts = this.options.keys.get(key);
+    if (parts === undefined) {
+      this.violations.add('datamix', 'bad-api-key', 'POST /sessions with an unknown api key');
+      return errorReply(401, 'invalid api key');
+    }
+
+    const now = this.clock();
+    const info: DatamixSessionInfo = {
+      id: randomUUID(),
+      destination: `${parts.system}.${parts.application}.${parts.environment}`,
+      createdAt: now,
+      expiresAt: now + this.sessionTtlMs,
+      requests: 0,
+    };
+    const session: SessionState = { info, parts, busy: false };
+    const token = newToken();
+    this.tokens.set(token, { session, state: 'current' });
+    this.view.sessions.push(info);
+    this.view.sessionCreations += 1;
+    return jsonReply(200, { token, expires: info.expiresAt, ...parts });
+  }
+
+  async postLogs(destination: string, call: ApiCall): Promise<Reply> {
+    if (call.body.kind === 'too-large') return errorReply(413, 'request body too large');
+    const parsed = parseJson(call.body.buffer);
+    if (parsed.kind === 'invalid') return this.badBody(parsed.reason);
+    if (parsed.kind === 'empty') return this.badBody('empty body: send {"session": ..., "messages": [...]}');
+    const body = parsed.value;
+    if (!isPlainObject(body)) return this.badBody('body must be a JSON object');
+    const token = body['session'];
+    const messages = body['messages'];
+    if (typeof token !== 'string' || token === '') return this.badBody('"session" must be a non-empty string');
+    if (!Array.isArray(messages)) return this.badBody('"messages" must be an array');
+
+    const entry = this.tokens.get(token);
+    if (entry === undefined) {
+      this.violations.add('datamix', 'unknown-token', `logs request to ${destination} with a token the server never issued`);
+      return errorReply(401, 'invalid session');
+    }
+    const session = entry.session;
+    if (entry.state === 'used') {
+      this.violations.add('datamix', 'stale-token', `session ${session.info.id}: token already used by an earlier request`);
+      return errorReply(409, 'stale session token: already used');
+    }
+    if (this.clock() > session.info.expiresAt) {
+      this.violations.add('datamix', 'expired-token', `session ${session.info.id} expired at ${formatTime(session.info.expiresAt)}`);
+      return errorReply(401, 'session expired');
+    }
+    if (destination !== session.info.destination) {
+      this.violations.add('datamix', 'wrong-destination', `session ${session.info.id} belongs to ${session.info.destination}, request went to ${describeValue(destination)}`);
+      return errorReply(403, `session is not valid for destination ${destination}`);
+    }
+    if (session.busy) {
+      this.violations.add('datamix', 'parallel-request', `session ${session.info.id}: a second request arrived while one was being processed`);
+      return errorReply(409, 'parallel request on session');
+    }
+
+    session.busy = true;
+    try {
+      await call.beforeProcessing();
+      return this.accept(session, entry, messages);
+    } finally {
+      session.busy = false;
+    }
+  }
+
+  private accept(session: SessionState, entry: TokenState, messages: unknown[]): Reply {
+    const now = this.clock();
+    const rejected: { index: string; message: string }[] = [];
+    let processed = 0;
+    if (messages.length === 0) {
+      this.violations.add('datamix', 'empty-batch', `session ${session.info.id}: logs request with no messages`);
+    }
+    messages.forEach((message, index) => {
+      const checked = this.checkMessage(message, now);
+      if (checked.ok) {
+        this.view.records.push({ destination: session.info.destination, sessionId: session.info.id, ...checked.record, receivedAt: now });
+        processed += 1;
+        return;
+      }
+      // The seed's example sends the index as a string.
+      rejected.push({ index: String(index), message: checked.reason });
+      const fields = isPlainObject(message) ? message : {};
+      this.view.rejected.push({ index, message: checked.reason, level: fields['level'], timestamp: fields['timestamp'] });
+      this.violations.add('datamix', checked.rule, `session ${session.info.id}, message ${index}: ${checked.reason}`);
+    });
+
+    entry.state = 'used';
+    const next = newToken();
+    this.tokens.set(next, { session, state: 'current' });
+    session.info.requests += 1;
+    return jsonReply(200, { session: next, ...session.parts, processed, rejected });
+  }
+
+  private checkMessage(message: unknown, now: number): CheckedMessage {
+    if (!isPlainObject(message)) return { ok: false, rule: 'bad-message', reason: 'message must be an object' };
+    const { level, timestamp, message: text } = message;
+    if (typeof level !== 'string' || !LEVELS.has(level)) {
+      return { ok: false, rule: 'bad-level', reason: `Invalid log level: ${describeValue(level)} (use debug, info, warn, error or fatal)` };
+    }
+    if (typeof timestamp !== 'number' || !Number.isInteger(timestamp)) {
+      return { ok: false, rule: 'bad-timestamp', reason: `Message timestamp must be an integer number of milliseconds since the epoch, got ${describeValue(timestamp)}` };
+    }
+    if (timestamp < now - this.options.pastWindowMs) {
+      return { ok: false, rule: 'time-window', reason: `Message timestamp is too old: ${formatTime(timestamp)}` };
+    }
+    if (timestamp > now + this.options.futureWindowMs) {
+      return { ok: false, rule: 'time-window', reason: `Message timestamp is too far in the future: ${formatTime(timestamp)}` };
+    }
+    if (typeof text !== 'string') return { ok: false, rule: 'bad-message', reason: `Message must be a string, got ${describeValue(text)}` };
+    return { ok: true, record: { level, timestamp, message: text } };
+  }
+
+  private badBody(reason: string): Reply {
+    this.violations.add('datamix', 'bad-body', reason);
+    return errorReply(400, reason);
+  }
+}

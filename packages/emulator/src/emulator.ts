@@ -1,0 +1,44 @@
+import { createClock } from './clock.js';
+import { DatamixService } from './datamix.js';
+import { FaultController } from './faults.js';
+import { InitialStateService } from './initialState.js';
+import { resolveOptions } from './options.js';
+import { EmulatorServer } from './server.js';
+import { stateLine } from './state.js';
+import type { Emulator, EmulatorOptions } from './types.js';
+import { ViolationLog } from './violations.js';
+import { waitFor } from './waitFor.js';
+
+/** Starts a strict Datamix + Initial State server on one port (ephemeral by default). */
+export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
+  const resolved = resolveOptions(options);
+  const clock = createClock(resolved.clockOffsetMs);
+  const violations = new ViolationLog(clock);
+  const datamix = new DatamixService(resolved.datamix, clock, violations);
+  const initialState = new InitialStateService(resolved.initialState, clock, violations);
+  const faults = new FaultController((ms) => {
+    datamix.sessionTtlMs = ms;
+  });
+  const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, faults, violations });
+  const port = await server.listen();
+  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+  const sources = { datamix: datamix.view, initialState: initialState.view, violations: violations.list, injected: faults.injected };
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () => server.close(),
+    datamix: datamix.view,
+    initialState: initialState.view,
+    violations: violations.list,
+    faults,
+    waitFor: (predicate, timeoutMs = 30_000) => waitFor(predicate, timeoutMs, () => stateLine(sources)),
+    reset() {
+      datamix.reset();
+      initialState.reset();
+      violations.list.length = 0;
+      faults.clear();
+      faults.injected.length = 0;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+export { startEmulator } from './emulator.js';
+export { EmulatorError, type EmulatorErrorCode } from './errors.js';
+export type {
+  ApiName,
+  ApiPath,
+  DatamixDestinationParts,
+  DatamixRecord,
+  DatamixRejection,
+  DatamixSessionInfo,
+  DatamixView,
+  Emulator,
+  EmulatorFaults,
+  EmulatorOptions,
+  FailOptions,
+  FailRateOptions,
+  FaultMatch,
+  InitialStateBucketInfo,
+  InitialStateEvent,
+  InitialStateView,
+  InjectedFault,
+  Violation,
+  ResetOptions,
+} from './types.js';

@@ -1,0 +1,46 @@
+import type { ApiName } from './types.js';
+
+export type ApiRoute =
+  | { api: 'datamix'; path: 'sessions' }
+  | { api: 'datamix'; path: 'logs'; destination: string }
+  | { api: 'initialstate'; path: 'buckets' }
+  | { api: 'initialstate'; path: 'batch_logs' };
+
+export type RouteMatch =
+  | { kind: 'api'; route: ApiRoute }
+  | { kind: 'page' }
+  | { kind: 'state' }
+  | { kind: 'method-not-allowed'; allow: string; api: ApiName | undefined }
+  | { kind: 'not-found' };
+
+const LOGS_PATH = /^\/destinations\/([^/]+)\/logs$/;
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // A malformed escape cannot name any destination; the raw text fails the destination check.
+    return segment;
+  }
+}
+
+function apiRoute(pathname: string): ApiRoute | undefined {
+  if (pathname === '/sessions') return { api: 'datamix', path: 'sessions' };
+  if (pathname === '/api/v1/buckets') return { api: 'initialstate', path: 'buckets' };
+  if (pathname === '/batch_logs') return { api: 'initialstate', path: 'batch_logs' };
+  const logs = LOGS_PATH.exec(pathname);
+  if (logs?.[1] !== undefined) return { api: 'datamix', path: 'logs', destination: decodeSegment(logs[1]) };
+  return undefined;
+}
+
+export function matchRoute(method: string, pathname: string): RouteMatch {
+  const route = apiRoute(pathname);
+  if (route !== undefined) {
+    return method === 'POST' ? { kind: 'api', route } : { kind: 'method-not-allowed', allow: 'POST', api: route.api };
+  }
+  if (pathname === '/' || pathname === '/_emulator/state') {
+    if (method !== 'GET' && method !== 'HEAD') return { kind: 'method-not-allowed', allow: 'GET, HEAD', api: undefined };
+    return pathname === '/' ? { kind: 'page' } : { kind: 'state' };
+  }
+  return { kind: 'not-found' };
+}

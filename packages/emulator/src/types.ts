@@ -1,0 +1,169 @@
+/** Public types of the emulator. Other packages code against these names: add, don't rename. */
+
+export interface DatamixDestinationParts {
+  system: string;
+  application: string;
+  environment: string;
+}
+
+export interface EmulatorOptions {
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  datamix?: {
+    /** API key -> destination parts. Default: { 'test-key': { system: 'test', application: 'app', environment: 'dev' } } */
+    keys?: Record<string, DatamixDestinationParts>;
+    /** Default 3_600_000. */
+    sessionTtlMs?: number;
+    /** Default 600_000 (10 minutes). */
+    pastWindowMs?: number;
+    /** Default 10_000. */
+    futureWindowMs?: number;
+  };
+  initialState?: {
+    /** Default ['test-client-key']. */
+    clientKeys?: string[];
+    /** Default 1_048_576: larger /batch_logs bodies get 413. */
+    maxBodyBytes?: number;
+  };
+  /** The server's clock = Date.now() + clockOffsetMs (time windows and the Date response header). */
+  clockOffsetMs?: number;
+  /** Hard cap for any body, default 16 MiB -> 413. */
+  maxBodyBytes?: number;
+}
+
+export interface DatamixRecord {
+  destination: string;
+  sessionId: string;
+  level: string;
+  timestamp: number;
+  message: string;
+  receivedAt: number;
+}
+
+export interface InitialStateEvent {
+  b: string;
+  sn: string;
+  v: string | number | boolean;
+  e: number;
+  tid: string;
+  receivedAt: number;
+}
+
+export type ApiName = 'datamix' | 'initialstate';
+
+export interface Violation {
+  api: ApiName;
+  rule: string;
+  detail: string;
+  at: number;
+}
+
+export type ApiPath = 'sessions' | 'logs' | 'buckets' | 'batch_logs';
+
+/** Which requests a fault applies to; `path` omitted = any API path. */
+export interface FaultMatch {
+  path?: ApiPath;
+}
+
+export interface DatamixRejection {
+  index: number;
+  message: string;
+  level: unknown;
+  timestamp: unknown;
+}
+
+export interface DatamixSessionInfo {
+  id: string;
+  destination: string;
+  createdAt: number;
+  expiresAt: number;
+  requests: number;
+}
+
+export interface DatamixView {
+  /** Accepted messages, in acceptance order. */
+  records: DatamixRecord[];
+  rejected: DatamixRejection[];
+  sessions: DatamixSessionInfo[];
+  /** Successful POST /sessions. */
+  sessionCreations: number;
+  /** Every datamix request with its final status (0 = no response was sent). */
+  requests: { path: string; status: number }[];
+}
+
+export interface InitialStateBucketInfo {
+  bucketId: string;
+  bucketName: string;
+  creations: number;
+}
+
+export interface InitialStateView {
+  buckets: InitialStateBucketInfo[];
+  /** Successful POST /api/v1/buckets. */
+  bucketCreations: number;
+  events: InitialStateEvent[];
+  /** Every Initial State request with its final status (0 = no response was sent). */
+  requests: { path: string; status: number; bytes: number; at: number }[];
+}
+
+export interface InjectedFault {
+  kind: string;
+  path: string;
+}
+
+export interface FailOptions extends FaultMatch {
+  status: number;
+  retryAfter?: string;
+  body?: unknown;
+}
+
+export interface ResetOptions extends FaultMatch {
+  when?: 'before' | 'after';
+}
+
+export interface FailRateOptions extends FaultMatch {
+  status: number;
+  retryAfter?: string;
+  seed?: number;
+}
+
+export interface EmulatorFaults {
+  /** Respond with that status WITHOUT processing. */
+  failNext(count: number, opts: FailOptions): void;
+  /** 'before' (default): destroy the socket unprocessed. 'after': process fully, then destroy the socket instead of responding. */
+  resetNext(count: number, opts?: ResetOptions): void;
+  /** Process normally but wait ms before processing. */
+  delayNext(count: number, ms: number, opts?: FaultMatch): void;
+  /** Never respond and never process; forgotten when the client closes the socket. */
+  hangNext(count: number, opts?: FaultMatch): void;
+  /** For ms, every API request's socket is destroyed immediately (outage). */
+  down(ms: number): void;
+  /** Each matching request fails with probability rate (seeded PRNG, deterministic), unprocessed. */
+  failRate(rate: number, opts: FailRateOptions): void;
+  /** POST /sessions requests hang (no response) for the next ms, then behave normally again. */
+  hangSessions(ms: number): void;
+  /** TTL of sessions created from now on. */
+  setSessionTtl(ms: number): void;
+  /** Remove every fault. */
+  clear(): void;
+  /** Every fault actually applied. */
+  injected: InjectedFault[];
+}
+
+export interface Emulator {
+  /** 'http://127.0.0.1:PORT' */
+  url: string;
+  port: number;
+  /** Closes the server and destroys open sockets (hung requests included); never hangs. */
+  close(): Promise<void>;
+  datamix: DatamixView;
+  initialState: InitialStateView;
+  violations: Violation[];
+  faults: EmulatorFaults;
+  /** Poll (every 10 ms) until predicate() is true; reject with a descriptive Error after timeoutMs (default 30000). */
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Clear records, events, violations, requests and faults (keys, sessions and buckets stay). */
+  reset(): void;
+}

@@ -1,0 +1,57 @@
+import { pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { createWorkerStream, installSignalHandlers, type LogferryError } from '@logferry/core';
+import type { Transform } from 'node:stream';
+
+type ErrorHandler = (error: { code: string; message: string }) => void;
+
+async function loadHandler(path: string | undefined): Promise<ErrorHandler | undefined> {
+  if (!path) return undefined;
+  try {
+    const url = path.startsWith('file:') ? path : isAbsolute(path) || path.startsWith('.') ? pathToFileURL(resolve(path)).href : path;
+    const mod = (await import(url)) as { default?: unknown };
+    return typeof mod.default === 'function' ? (mod.default as ErrorHandler) : undefined;
+  } catch (error) {
+    process.stderr.write(`[logferry] could not load onError module "${path}": ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/**
+ * The pino transport: pino runs this in its worker thread
+ * (`pino.transport({ target: '@logferry/pino', options })`). Every rule lives in
+ * @logferry/core; this only wires pino's worker to it. Errors go to stderr
+ * (rate-limited by core) and to the optional `onError` module.
+ */
+export default async function logferryTransport(options: Record<string, unknown> = {}): Promise<Transform> {
+  const handler = await loadHandler(typeof options.onError === 'string' ? options.onError : undefined);
+  const onError = (error: LogferryError): void => {
+    process.stderr.write(`[logferry] ${error.code}: ${error.message}\n`);
+    try {
+      handler?.({ code: error.code, message: error.message });
+    } catch {
+      // The user's handler must not break the transport.
+    }
+  };
+  return createWorkerStream(options, { expectPinoConfig: true, onError });
+}
+
+/** The smallest part of a pino logger that signal handling needs. */
+export interface FlushableLogger {
+  flush(cb?: (err?: Error) => void): void;
+  fatal(obj: unknown, msg?: string): void;
+}
+
+/**
+ * pino runs transports in a worker thread, and worker threads get no signals,
+ * so `handleSignals` for pino is this call on the main thread: on SIGTERM or
+ * SIGINT it flushes the logger (bounded by `timeoutMs`) and lets the signal end
+ * the process; on an uncaught exception it logs it at fatal, flushes, exits 1.
+ */
+export function handleSignals(logger: FlushableLogger, options: { timeoutMs?: number } = {}): () => void {
+  return installSignalHandlers({
+    timeoutMs: options.timeoutMs ?? 8000,
+    flush: () => new Promise<void>((done) => logger.flush(() => done())),
+    logFatal: (error) => logger.fatal({ err: error }, 'uncaught exception'),
+  });
+}
