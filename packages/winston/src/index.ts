@@ -1,0 +1,177 @@
+import { fileURLToPath } from 'node:url';
+import TransportStream from 'winston-transport';
+import ThreadStream from 'thread-stream';
+import {
+  createClientFromResolved,
+  LevelMap,
+  LogferryError,
+  parseOptions,
+  type Client,
+  type LogferryOptionsInput,
+  type ResolvedOptions,
+  type Stats,
+} from '@logferry/core';
+import { recordOf, serializeInfo, type WinstonInfo } from './serialize.js';
+import type { WinstonWorkerData } from './worker.js';
+
+export type LogferryTransportOptions = LogferryOptionsInput & TransportStream.TransportStreamOptions;
+
+const TRANSPORT_KEYS = new Set(['level', 'format', 'silent', 'handleExceptions', 'handleRejections', 'log', 'logv', 'close']);
+const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+const NPM_LEVELS = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
+
+type Thread = ThreadStream & { worker: { postMessage(msg: unknown): void }; closed?: boolean; ref(): void; unref(): void; flushSync(): void };
+
+/** The part of the pino/winston-shaped ThreadStream we drive at exit. */
+function endAtExit(stream: Thread): void {
+  if (stream.closed) return;
+  stream.ref();
+  try {
+    stream.flushSync();
+    stream.end();
+  } catch {
+    // The worker is gone: nothing more can be delivered from here.
+  }
+}
+
+/**
+ * A winston transport whose network work runs in a worker thread (through
+ * thread-stream, as pino's transports do). `log()` serialises the record and
+ * returns at once; `logger.end()` finishes only once everything is delivered
+ * (or spooled/dropped by policy, and counted).
+ */
+export class LogferryTransport extends TransportStream {
+  private readonly resolved: ResolvedOptions;
+  private readonly raw: Record<string, unknown>;
+  private thread: Thread | undefined;
+  private inline: Client | undefined;
+  private statsId = 0;
+  private readonly statsWaiters = new Map<number, (stats: Stats) => void>();
+  private closing: Promise<void> | undefined;
+  /** The worker's last counters, kept once it has stopped. */
+  private finalStats: Stats | undefined;
+
+  constructor(options: LogferryTransportOptions) {
+    const own: Record<string, unknown> = {};
+    const transportOptions: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options ?? {})) {
+      if (TRANSPORT_KEYS.has(key)) transportOptions[key] = value;
+      else own[key] = value;
+    }
+    super(transportOptions as TransportStream.TransportStreamOptions);
+    // Fail fast, on the main thread, with the field named and no key shown.
+    this.resolved = parseOptions(own);
+    this.raw = own;
+  }
+
+  private levelSet(): Record<string, number> {
+    const levels = (this as unknown as { levels?: Record<string, number> }).levels;
+    return levels && Object.keys(levels).length > 0 ? levels : NPM_LEVELS;
+  }
+
+  private reportError(error: { code: string; message: string }): void {
+    const parent = (this as unknown as { parent?: { listenerCount(e: string): number } }).parent;
+    // An 'error' nobody listens to would crash the app: only emit when someone does.
+    if (parent ? parent.listenerCount('error') > 0 : this.listenerCount('error') > 0) {
+      this.emit('error', new LogferryError(error.code as LogferryError['code'], error.message));
+    } else {
+      process.stderr.write(`[logferry] ${error.code}: ${error.message}\n`);
+    }
+  }
+
+  private start(): void {
+    if (this.thread || this.inline) return;
+    if (!this.resolved.worker) {
+      this.inline = createClientFromResolved(this.resolved, {
+        levels: new LevelMap({ winstonLevels: this.levelSet(), overrides: overrides(this.resolved) }),
+        messageKey: 'message',
+        exitHooks: true,
+        onError: (error) => this.reportError(error),
+      });
+      return;
+    }
+    const workerData: WinstonWorkerData = { options: this.raw, winstonLevels: this.levelSet() };
+    const thread = new ThreadStream({ filename: WORKER_FILE, workerData, sync: false }) as Thread;
+    thread.on('logferry:error', (error: { code: string; message: string }) => this.reportError(error));
+    thread.on('logferry:stats', (id: number, stats: Stats) => {
+      this.statsWaiters.get(id)?.(stats);
+      this.statsWaiters.delete(id);
+    });
+    thread.on('error', (error: Error) => this.reportError({ code: 'LOGFERRY_WORKER', message: `logferry worker failed: ${error.message}` }));
+    // Like pino: the worker does not keep the app alive; at exit, end() blocks until the
+    // worker has delivered (or spooled) what is pending, within its exit deadline.
+    const atExit = (): void => endAtExit(thread);
+    const beforeExit = (): void => thread.flush(() => undefined);
+    thread.on('ready', () => thread.unref());
+    process.on('exit', atExit);
+    process.on('beforeExit', beforeExit);
+    thread.on('close', () => {
+      process.off('exit', atExit);
+      process.off('beforeExit', beforeExit);
+    });
+    this.thread = thread;
+  }
+
+  override log(info: WinstonInfo, next: () => void): void {
+    this.start();
+    const now = Date.now();
+    if (this.inline) this.inline.log(recordOf(info, now));
+    else this.thread?.write(serializeInfo(info, now));
+    next();
+  }
+
+  /** Resolves once everything logged so far is delivered (or spooled/dropped and counted). */
+  flush(): Promise<void> {
+    if (this.inline) return this.inline.flush();
+    const thread = this.thread;
+    if (!thread) return Promise.resolve();
+    return new Promise((resolve) => thread.flush(() => resolve()));
+  }
+
+  /** The core's counters (see @logferry/core Stats), fetched from the worker. */
+  stats(): Promise<Stats | undefined> {
+    if (this.inline) return Promise.resolve(this.inline.stats());
+    const thread = this.thread;
+    if (!thread || thread.closed || this.finalStats) return Promise.resolve(this.finalStats);
+    const id = ++this.statsId;
+    return new Promise((resolve) => {
+      this.statsWaiters.set(id, resolve);
+      thread.worker.postMessage({ code: 'LOGFERRY_STATS', id });
+    });
+  }
+
+  /** Delivers what is queued, then stops the worker. Safe to call more than once. */
+  override close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.inline) {
+      await this.inline.close();
+      return;
+    }
+    const thread = this.thread;
+    if (!thread || thread.closed) return;
+    // Deliver first (async, the app keeps running), then end: the blocking part of end() is then short.
+    await this.flush();
+    this.finalStats = await this.stats();
+    await new Promise<void>((resolve) => {
+      thread.once('close', () => resolve());
+      thread.end();
+    });
+  }
+
+  // winston's logger.end() waits for each transport's 'finish': it comes after delivery.
+  override _final(callback: (error?: Error | null) => void): void {
+    this.close().then(() => callback(), (error: Error) => callback(error));
+  }
+}
+
+function overrides(options: ResolvedOptions): Record<string, 'debug' | 'info' | 'warn' | 'error' | 'fatal'> {
+  const out: Record<string, 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {};
+  for (const [name, value] of Object.entries(options.levels ?? {})) if (typeof value === 'string') out[name] = value;
+  return out;
+}
+
+export default LogferryTransport;
