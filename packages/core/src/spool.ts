@@ -40,7 +40,9 @@ export class Spool {
 
   private open(): SonicBoom {
     if (!this.stream) {
-      this.stream = new SonicBoom({ dest: this.path, append: true, mkdir: true, sync: false, minLength: 0 });
+      // Synchronous: the spool is written only when delivery failed, and often right before
+      // the thread or process ends, when an async write would be lost.
+      this.stream = new SonicBoom({ dest: this.path, append: true, mkdir: true, sync: true, minLength: 0 });
       this.stream.on('error', () => undefined);
     }
     return this.stream;

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { formatRecordText, messageOf, safeStringify } from '../src/messageText.js';
+
+// A fixed seed keeps every run identical; raise numRuns locally to explore more.
+fc.configureGlobal({ seed: 0x10f3e77 });
+
+describe('formatRecordText', () => {
+  it("text: msg, a space, then the other fields as compact JSON, without level/time/timestamp", () => {
+    const record = { level: 30, time: 1, timestamp: 2, msg: 'hello', a: 1, b: { c: [true, null] } };
+    expect(formatRecordText(record, 'text')).toBe('hello {"a":1,"b":{"c":[true,null]}}');
+  });
+
+  it('text: only a message, only fields, nothing', () => {
+    expect(formatRecordText({ level: 'info', msg: 'only' }, 'text')).toBe('only');
+    expect(formatRecordText({ level: 'info', a: 'x' }, 'text')).toBe('{"a":"x"}');
+    expect(formatRecordText({ level: 'info', time: 5 }, 'text')).toBe('');
+    expect(formatRecordText({}, 'text')).toBe('');
+  });
+
+  it("text: 'message' is the message when there is no msg (winston, createClient)", () => {
+    expect(formatRecordText({ level: 'info', message: 'w', a: 1 }, 'text')).toBe('w {"a":1}');
+    expect(formatRecordText({ msg: 'm', message: 'w' }, 'text')).toBe('m {"message":"w"}');
+  });
+
+  it('text: a custom messageKey', () => {
+    expect(formatRecordText({ text: 'hi', msg: 'field', a: 1 }, 'text', 'text')).toBe('hi {"msg":"field","a":1}');
+    expect(formatRecordText({ text: 'hi', message: 'field' }, 'text', 'text')).toBe('hi {"message":"field"}');
+  });
+
+  it('text: undefined fields are left out; a non-string message is stringified', () => {
+    expect(formatRecordText({ msg: 'x', gone: undefined }, 'text')).toBe('x');
+    expect(formatRecordText({ msg: { a: 1 } }, 'text')).toBe('{"a":1}');
+    expect(formatRecordText({ msg: 42, a: 1 }, 'text')).toBe('42 {"a":1}');
+    expect(formatRecordText({ msg: null, a: 1 }, 'text')).toBe('{"a":1}');
+  });
+
+  it('json: the whole record, level and time included', () => {
+    const record = { level: 30, time: 1, msg: 'hello', a: 1 };
+    expect(formatRecordText(record, 'json')).toBe(JSON.stringify(record));
+  });
+
+  it('property: text of a plain JSON record = msg + space + JSON of the rest', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 6 }).filter((k) => !['msg', 'message', 'level', 'time', 'timestamp', '__proto__'].includes(k)),
+          fc.jsonValue({ maxDepth: 2 }),
+          { maxKeys: 5 },
+        ),
+        fc.string({ minLength: 1, maxLength: 10 }),
+        (rest, msg) => {
+          const record: Record<string, unknown> = { level: 30, time: 1, ...rest, msg };
+          const text = formatRecordText(record, 'text');
+          const expectedRest = Object.keys(rest).length === 0 ? '' : ` ${JSON.stringify(rest)}`;
+          expect(text).toBe(`${msg}${expectedRest}`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('safeStringify', () => {
+  it('plain values as JSON.stringify', () => {
+    expect(safeStringify({ a: [1, 'x', null] })).toBe('{"a":[1,"x",null]}');
+    expect(safeStringify('s')).toBe('"s"');
+    expect(safeStringify(undefined)).toBe('');
+    expect(safeStringify(() => 1)).toBe('');
+  });
+
+  it('circular references become "[Circular]"', () => {
+    const a: Record<string, unknown> = { x: 1 };
+    a.self = a;
+    expect(safeStringify(a)).toBe('{"x":1,"self":"[Circular]"}');
+    const list: unknown[] = [1];
+    list.push(list);
+    expect(safeStringify(list)).toBe('[1,"[Circular]"]');
+  });
+
+  it('the same object referenced twice (not a cycle) is written twice', () => {
+    // BUG (data loss): the replacer keeps one WeakSet for the whole walk, so any repeated
+    // reference — e.g. { req, res: { req } } — is replaced by "[Circular]" although there is no cycle.
+    const shared = { id: 7 };
+    expect(safeStringify({ a: shared, b: shared })).toBe('{"a":{"id":7},"b":{"id":7}}');
+  });
+
+  it('BigInt becomes its decimal string', () => {
+    expect(safeStringify({ n: 12345678901234567890n })).toBe('{"n":"12345678901234567890"}');
+    expect(safeStringify(-1n)).toBe('"-1"');
+  });
+
+  it('a boxed BigInt does not throw', () => {
+    // BUG (low): the replacer sees Object(1n) as an object and returns it; JSON.stringify then
+    // unboxes it and throws "Do not know how to serialize a BigInt".
+    expect(() => safeStringify({ n: Object(1n) })).not.toThrow();
+  });
+
+  it('Errors keep type, message, stack, own fields and cause', () => {
+    const cause = new Error('root');
+    const error = Object.assign(new TypeError('boom', { cause }), { code: 'E_BOOM' });
+    const parsed = JSON.parse(safeStringify({ err: error })) as { err: Record<string, unknown> };
+    expect(parsed.err.type).toBe('TypeError');
+    expect(parsed.err.message).toBe('boom');
+    expect(parsed.err.stack).toBe(error.stack);
+    expect(parsed.err.code).toBe('E_BOOM');
+    expect((parsed.err.cause as Record<string, unknown>).message).toBe('root');
+    expect(JSON.parse(safeStringify(new Error('top'))) as Record<string, unknown>).toMatchObject({ message: 'top' });
+  });
+
+  it('an Error that is its own cause does not loop', () => {
+    const error = new Error('self');
+    (error as Error & { cause: unknown }).cause = error;
+    expect(JSON.parse(safeStringify(error)) as Record<string, unknown>).toMatchObject({ message: 'self', cause: '[Circular]' });
+  });
+
+  it('property: never throws and returns a string (fc.anything)', () => {
+    fc.assert(
+      fc.property(
+        fc.anything({
+          withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true,
+          withSparseArray: true, withNullPrototype: true, withObjectString: true, maxDepth: 3,
+        }),
+        (value) => {
+          const out = safeStringify(value);
+          expect(typeof out).toBe('string');
+          if (out !== '') expect(() => JSON.parse(out) as unknown).not.toThrow();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: never throws on cyclic structures', () => {
+    fc.assert(
+      fc.property(fc.letrec((tie) => ({ node: fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.integer(), tie('node')), { maxKeys: 3 }) })).node, fc.string({ maxLength: 3 }), (node, key) => {
+        const root = node as Record<string, unknown>;
+        root[`${key}loop`] = root;
+        expect(safeStringify(root)).toContain('[Circular]');
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('messageOf', () => {
+  it('strings as they are, nothing as empty, anything else as JSON', () => {
+    expect(messageOf('x')).toBe('x');
+    expect(messageOf(undefined)).toBe('');
+    expect(messageOf(null)).toBe('');
+    expect(messageOf(3)).toBe('3');
+    expect(messageOf({ a: 1n })).toBe('{"a":"1"}');
+  });
+});
