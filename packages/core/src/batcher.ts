@@ -9,10 +9,15 @@ export type WhenFull = 'drop-oldest' | 'drop-newest';
  */
 export class RecordQueue {
   private items: (LogRecord | undefined)[] = [];
+  /** Arrival time of each record, same index as `items`. */
+  private arrivals: number[] = [];
   private head = 0;
   private bytesHeld = 0;
+
   /** When the oldest record still waiting arrived (the caller's clock). */
-  oldestAt = 0;
+  get oldestAt(): number {
+    return this.arrivals[this.head] ?? 0;
+  }
 
   constructor(
     private readonly maxBytes: number,
@@ -41,8 +46,8 @@ export class RecordQueue {
         if (oldest) dropped.push(oldest);
       }
     }
-    if (this.length === 0) this.oldestAt = now;
     this.items.push(record);
+    this.arrivals.push(now);
     this.bytesHeld += record.bytes;
     return dropped;
   }
@@ -72,6 +77,7 @@ export class RecordQueue {
   drain(): LogRecord[] {
     const all = this.items.slice(this.head) as LogRecord[];
     this.items = [];
+    this.arrivals = [];
     this.head = 0;
     this.bytesHeld = 0;
     return all;
@@ -86,6 +92,7 @@ export class RecordQueue {
     // Compact now and then so the array does not grow without bound.
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
+      this.arrivals = this.arrivals.slice(this.head);
       this.head = 0;
     }
     return item;

@@ -5,7 +5,7 @@ export type DatamixLevel = (typeof DATAMIX_LEVELS)[number];
 const RANK: Record<DatamixLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, fatal: 4 };
 
 /** Level names pino, winston (npm, syslog, cli) and the Datamix API use, mapped as DESIGN.md says. */
-const KNOWN_NAMES: Record<string, DatamixLevel> = {
+const KNOWN_NAMES: Record<string, DatamixLevel> = Object.assign(Object.create(null) as Record<string, DatamixLevel>, {
   trace: 'debug', debug: 'debug', info: 'info', warn: 'warn', error: 'error', fatal: 'fatal',
   // winston npm
   http: 'info', verbose: 'debug', silly: 'debug',
@@ -13,7 +13,7 @@ const KNOWN_NAMES: Record<string, DatamixLevel> = {
   emerg: 'fatal', alert: 'fatal', crit: 'fatal', warning: 'warn', notice: 'info',
   // winston cli
   help: 'info', data: 'info', prompt: 'debug', input: 'debug',
-};
+});
 
 /** pino's standard numeric levels: higher is more severe. */
 const PINO_STANDARD: readonly [number, DatamixLevel][] = [
@@ -21,7 +21,12 @@ const PINO_STANDARD: readonly [number, DatamixLevel][] = [
 ];
 
 export function isDatamixLevel(value: string): value is DatamixLevel {
-  return value in RANK;
+  return Object.hasOwn(RANK, value);
+}
+
+/** A lookup that never reaches Object.prototype ('constructor', '__proto__' are level names like any other). */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 /**
@@ -54,7 +59,7 @@ export class LevelMap {
     this.overrides = options.overrides ?? {};
     if (options.pinoLevels) {
       for (const [name, value] of Object.entries(options.pinoLevels)) {
-        const mapped = this.overrides[name] ?? this.overrides[String(value)] ?? KNOWN_NAMES[name] ?? levelFromPinoNumber(value);
+        const mapped = own(this.overrides, name) ?? own(this.overrides, String(value)) ?? own(KNOWN_NAMES, name) ?? levelFromPinoNumber(value);
         this.byName.set(name, mapped);
         this.byNumber.set(value, mapped);
       }
@@ -66,20 +71,20 @@ export class LevelMap {
   private addWinston(levels: Record<string, number>): void {
     const entries = Object.entries(levels).sort((a, b) => a[1] - b[1]);
     for (const [name, value] of entries) {
-      const direct = this.overrides[name] ?? KNOWN_NAMES[name];
+      const direct = own(this.overrides, name) ?? own(KNOWN_NAMES, name);
       if (direct) {
         this.byName.set(name, direct);
         continue;
       }
-      const below = entries.find(([other, otherValue]) => otherValue > value && KNOWN_NAMES[other] !== undefined);
-      this.byName.set(name, below ? (KNOWN_NAMES[below[0]] as DatamixLevel) : 'debug');
+      const below = entries.find(([other, otherValue]) => otherValue > value && own(KNOWN_NAMES, other) !== undefined);
+      this.byName.set(name, below ? (own(KNOWN_NAMES, below[0]) as DatamixLevel) : 'debug');
     }
   }
 
   fromNumber(level: number): DatamixLevel {
     let mapped = this.byNumber.get(level);
     if (mapped === undefined) {
-      mapped = this.overrides[String(level)] ?? levelFromPinoNumber(level);
+      mapped = own(this.overrides, String(level)) ?? levelFromPinoNumber(level);
       this.byNumber.set(level, mapped);
     }
     return mapped;
@@ -88,7 +93,7 @@ export class LevelMap {
   fromName(level: string): DatamixLevel {
     let mapped = this.byName.get(level);
     if (mapped === undefined) {
-      mapped = this.overrides[level] ?? KNOWN_NAMES[level] ?? KNOWN_NAMES[level.toLowerCase()] ?? 'info';
+      mapped = own(this.overrides, level) ?? own(KNOWN_NAMES, level) ?? own(KNOWN_NAMES, level.toLowerCase()) ?? 'info';
       this.byName.set(level, mapped);
     }
     return mapped;

@@ -18,21 +18,26 @@ function errorToJson(error: Error): Record<string, unknown> {
  * BigInt becomes its decimal string, Errors keep message and stack.
  */
 export function safeStringify(value: unknown): string {
-  const seen = new WeakSet<object>();
+  // Only ancestors count as a cycle: an object referenced twice side by side is written twice.
+  const holders: unknown[] = [];
+  const originals: unknown[] = [];
   const out = JSON.stringify(value, function replacer(this: unknown, _key: string, v: unknown) {
     if (typeof v === 'bigint') return v.toString();
-    if (typeof v === 'object' && v !== null) {
-      if (seen.has(v)) return '[Circular]';
-      seen.add(v);
-      if (v instanceof Error) return errorToJson(v);
+    if (typeof v !== 'object' || v === null) return v;
+    if (v instanceof BigInt) return v.toString();
+    while (holders.length > 0 && holders[holders.length - 1] !== this) {
+      holders.pop();
+      originals.pop();
     }
-    return v;
+    if (originals.includes(v)) return '[Circular]';
+    const written = v instanceof Error ? errorToJson(v) : v;
+    holders.push(written);
+    originals.push(v);
+    return written;
   });
   return out ?? '';
 }
 
-/** Keys that are carried in Datamix's own fields and so are not repeated in the text. */
-const TIME_KEYS = new Set(['level', 'time', 'timestamp']);
 
 export function messageOf(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -44,13 +49,17 @@ export function messageOf(value: unknown): string {
 export function formatRecordText(record: Record<string, unknown>, format: MessageFormat, messageKey = 'msg'): string {
   if (format === 'json') return safeStringify(record);
   let message = '';
-  const rest: Record<string, unknown> = {};
+  // Null prototype: a field called __proto__ stays a field.
+  const rest = Object.create(null) as Record<string, unknown>;
   let hasRest = false;
+  // level and time travel in Datamix's own fields; `timestamp` too when it is the record's time.
+  const timestampIsTime = record.time === undefined;
+  const messageAlias = messageKey === 'msg' && !Object.hasOwn(record, 'msg');
   for (const key of Object.keys(record)) {
     const value = record[key];
-    if (key === messageKey || (messageKey === 'msg' && key === 'message' && !('msg' in record))) {
+    if (key === messageKey || (messageAlias && key === 'message')) {
       message = messageOf(value);
-    } else if (!TIME_KEYS.has(key) && value !== undefined) {
+    } else if (key !== 'level' && key !== 'time' && !(timestampIsTime && key === 'timestamp') && value !== undefined) {
       rest[key] = value;
       hasRest = true;
     }

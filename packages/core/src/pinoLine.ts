@@ -52,13 +52,12 @@ export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: st
       const message = raw.indexOf('\\') === -1 ? raw : (JSON.parse(`"${raw}"`) as string);
       const fieldsEnd = markerAt === bodyStart ? bodyStart : markerAt - 1;
       const fields = line.slice(bodyStart, fieldsEnd);
-      return { level, time, text: fields === '' ? message : `${message} {${fields}}` };
+      if (fields === '') return { level, time, text: message };
+      return { level, time, text: message === '' ? `{${fields}}` : `${message} {${fields}}` };
     }
   }
-  // No top-level message: the fields alone.
-  const fields = line.slice(bodyStart, line.length - 1);
-  if (line.indexOf(marker) !== -1) return undefined; // a message elsewhere: let the slow path decide
-  return { level, time, text: fields === '' ? '' : `{${fields}}` };
+  // No top-level message where pino puts it: the slow path decides (it knows `message`, `timestamp`, …).
+  return undefined;
 }
 
 /** Index of the closing quote of the JSON string starting at `start`, or -1. */

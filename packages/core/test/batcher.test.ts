@@ -227,7 +227,7 @@ describe('RecordQueue take and ready', () => {
   });
 
   it('after a partial take, oldestAt is the arrival of the oldest record still waiting', () => {
-    // BUG (low): oldestAt is documented as "when the oldest record still waiting arrived", but take()
+    // Regression: oldestAt is documented as "when the oldest record still waiting arrived", but take()
     // (and drop-oldest eviction) never advance it, so ready() fires early for the records left behind.
     const queue = new RecordQueue(10_000, 'drop-oldest');
     queue.push(rec(1, 1), 0);

@@ -165,12 +165,12 @@ describe('overrides and fallbacks', () => {
   });
 
   it('isDatamixLevel rejects Object.prototype member names', () => {
-    // BUG: `value in RANK` also sees inherited members, so a spool line with level "toString" is accepted.
+    // Regression: `value in RANK` also sees inherited members, so a spool line with level "toString" is accepted.
     for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) expect(isDatamixLevel(name)).toBe(false);
   });
 
   it('a level name that is an Object.prototype member still maps to a Datamix level', () => {
-    // BUG: KNOWN_NAMES / overrides are plain objects, so "constructor" resolves to the function Object.
+    // Regression: KNOWN_NAMES / overrides are plain objects, so "constructor" resolves to the function Object.
     const map = new LevelMap();
     for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
       expect(DATAMIX_LEVELS).toContain(map.fromName(name));

@@ -6,9 +6,12 @@ import { formatRecordText, messageOf, safeStringify } from '../src/messageText.j
 fc.configureGlobal({ seed: 0x10f3e77 });
 
 describe('formatRecordText', () => {
-  it("text: msg, a space, then the other fields as compact JSON, without level/time/timestamp", () => {
-    const record = { level: 30, time: 1, timestamp: 2, msg: 'hello', a: 1, b: { c: [true, null] } };
+  it('text: msg, a space, then the other fields as compact JSON, without level/time (and timestamp when it is the time)', () => {
+    const record = { level: 30, time: 1, msg: 'hello', a: 1, b: { c: [true, null] } };
     expect(formatRecordText(record, 'text')).toBe('hello {"a":1,"b":{"c":[true,null]}}');
+    expect(formatRecordText({ level: 'info', timestamp: '2026-01-01T00:00:00Z', message: 'w' }, 'text')).toBe('w');
+    // When `time` carries the time, a `timestamp` field is the user's data and is kept.
+    expect(formatRecordText({ level: 30, time: 1, timestamp: 2, msg: 'hello' }, 'text')).toBe('hello {"timestamp":2}');
   });
 
   it('text: only a message, only fields, nothing', () => {
@@ -79,7 +82,7 @@ describe('safeStringify', () => {
   });
 
   it('the same object referenced twice (not a cycle) is written twice', () => {
-    // BUG (data loss): the replacer keeps one WeakSet for the whole walk, so any repeated
+    // Regression: the replacer keeps one WeakSet for the whole walk, so any repeated
     // reference — e.g. { req, res: { req } } — is replaced by "[Circular]" although there is no cycle.
     const shared = { id: 7 };
     expect(safeStringify({ a: shared, b: shared })).toBe('{"a":{"id":7},"b":{"id":7}}');
@@ -91,7 +94,7 @@ describe('safeStringify', () => {
   });
 
   it('a boxed BigInt does not throw', () => {
-    // BUG (low): the replacer sees Object(1n) as an object and returns it; JSON.stringify then
+    // Regression: the replacer sees Object(1n) as an object and returns it; JSON.stringify then
     // unboxes it and throws "Do not know how to serialize a BigInt".
     expect(() => safeStringify({ n: Object(1n) })).not.toThrow();
   });

@@ -74,7 +74,7 @@ describe('parseRetryAfter', () => {
   });
 
   it('garbage that V8 Date.parse happens to accept is still undefined, not 0', () => {
-    // BUG: after the delta-seconds regex fails, Date.parse is lenient: '-1', '+5', '1.', '.5', '2,5'
+    // Regression: after the delta-seconds regex fails, Date.parse is lenient: '-1', '+5', '1.', '.5', '2,5'
     // all parse as dates in 2001, so the header reads as 0 ms (retry now) instead of "unreadable".
     for (const header of ['-1', '+5', '1.', '.5', '2,5']) {
       expect(parseRetryAfter(header, NOW), header).toBeUndefined();

@@ -154,10 +154,8 @@ describe('Spool + readSpool', () => {
   });
 
   it('flushSync puts appended records on disk synchronously (the exit path)', () => {
-    // BUG: Spool opens sonic-boom with sync:false, so the file is opened asynchronously. Right after the
-    // first append, flushSync() hits "sonic boom is not ready yet" (swallowed) and close() only ends the
-    // stream asynchronously. At process 'exit' (Pipeline.closeSync → abandon → append → finish → close)
-    // no async work runs again, so these records are lost.
+    // Regression (fixed in dbb76c2): with an async sonic-boom the file was not open yet right after the
+    // first append, flushSync() failed silently and records spooled at process 'exit' were lost.
     const file = path.join(dir, 'exit.ndjson');
     const spool = new Spool(file, 1 << 20);
     spool.append([rec(1)]);
