@@ -141,6 +141,39 @@ describe('winston lifecycle', () => {
     expect(emu.datamix.requests.filter((r) => r.path === '/sessions').length).toBeLessThanOrEqual(2);
   });
 
+  it('if the worker dies, the app keeps running and later records ship from the main thread', async () => {
+    const transport = new LogferryTransport({ sink: { type: 'datamix', apiKey: 'test-key', url: emu.url } });
+    const errors: Error[] = [];
+    const logger = winston.createLogger({ transports: [transport] });
+    logger.on('error', (err: Error) => errors.push(err));
+    logger.info('before', { n: 0 });
+    await transport.flush();
+    // Reach in as a crash would: terminate the worker thread under the transport.
+    const thread = (transport as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread;
+    await thread.worker.terminate();
+    await emu.waitFor(() => errors.length > 0, 10_000);
+    for (let n = 1; n <= 100; n++) logger.info('after', { n });
+    await finished(logger);
+    expect(errors.map((e) => (e as Error & { code?: string }).code)).toContain('LOGFERRY_WORKER');
+    const after = emu.datamix.records.filter((r) => r.message.startsWith('after '));
+    expect(after).toHaveLength(100);
+  });
+
+  it('after a reported error (a give-up), the transport keeps shipping', async () => {
+    const transport = new LogferryTransport({ sink: { type: 'datamix', apiKey: 'test-key', url: emu.url }, retry: { baseMs: 10, maxMs: 20, maxElapsedMs: 0 } });
+    const errors: Error[] = [];
+    const logger = winston.createLogger({ transports: [transport] });
+    logger.on('error', (err: Error) => errors.push(err));
+    emu.faults.failNext(1, { status: 503, path: 'logs' });
+    logger.info('lost', { n: 0 });
+    await transport.flush();
+    expect(errors.map((e) => (e as Error & { code?: string }).code)).toContain('LOGFERRY_GAVE_UP');
+    for (let n = 1; n <= 50; n++) logger.info('kept', { n });
+    await finished(logger);
+    expect(emu.datamix.records.filter((r) => r.message.startsWith('kept '))).toHaveLength(50);
+    expect(await transport.stats()).toMatchObject({ logged: 51, delivered: 50, dropped: 1 });
+  });
+
   it('bad options fail fast in the constructor, naming the field', () => {
     expect(() => new LogferryTransport({ sink: { type: 'datamix', apiKey: 'k-123456', sessions: 0 } })).toThrow(/sink\.sessions/);
     expect(() => new LogferryTransport({ sink: { type: 'datamix', apiKey: 'k-123456', url: 'http://10.9.8.7' } })).toThrow(/loopback/);

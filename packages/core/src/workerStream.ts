@@ -72,7 +72,14 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
       const hooks = { levels: new LevelMap(levelOptions), onError: setup.onError, exitHooks: false, messageKey: pinoConfig.messageKey ?? (setup.winstonLevels ? 'message' : 'msg') };
       const active = createClientFromResolved(options, hooks);
       client = active;
-      source.on('data', (line: string) => active.logLine(line));
+      source.on('data', (line: string) => {
+        try {
+          active.logLine(line);
+        } catch (error) {
+          // A bug must cost one record, not the worker (its death would reach the host app).
+          setup.onError(new LogferryError('LOGFERRY_WORKER', `could not process a log line: ${(error as Error).message}`));
+        }
+      });
     },
     {
       parse: 'lines',

@@ -36,6 +36,29 @@ export default async function logferryTransport(options: Record<string, unknown>
   return createWorkerStream(options, { expectPinoConfig: true, onError });
 }
 
+/** What `pino.transport()` returns, as far as we use it. */
+export interface PinoTransportStream {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/**
+ * `pino.transport({ target: '@logferry/pino', options })`, plus what only the
+ * main thread can do: an 'error' listener, so that if the worker ever dies the
+ * app keeps running (pino would otherwise rethrow the unhandled 'error') and
+ * further records are discarded instead of piling up.
+ */
+export async function createTransport(options: Record<string, unknown>): Promise<PinoTransportStream> {
+  const { default: pino } = (await import('pino')) as { default: { transport(o: unknown): PinoTransportStream } };
+  const stream = pino.transport({ target: '@logferry/pino', options });
+  let told = false;
+  stream.on('error', (error: Error) => {
+    if (told) return;
+    told = true;
+    process.stderr.write(`[logferry] LOGFERRY_WORKER: the logferry worker stopped (${error.message}); further records are dropped\n`);
+  });
+  return stream;
+}
+
 /** The smallest part of a pino logger that signal handling needs. */
 export interface FlushableLogger {
   flush(cb?: (err?: Error) => void): void;

@@ -48,6 +48,8 @@ export class LogferryTransport extends TransportStream {
   private statsId = 0;
   private readonly statsWaiters = new Map<number, (stats: Stats) => void>();
   private closing: Promise<void> | undefined;
+  /** True while we emit 'error': winston's pipe reacts by unpiping us, which calls close(). */
+  private emittingError = false;
   /** The worker's last counters, kept once it has stopped. */
   private finalStats: Stats | undefined;
 
@@ -73,7 +75,14 @@ export class LogferryTransport extends TransportStream {
     const parent = (this as unknown as { parent?: { listenerCount(e: string): number } }).parent;
     // An 'error' nobody listens to would crash the app: only emit when someone does.
     if (parent ? parent.listenerCount('error') > 0 : this.listenerCount('error') > 0) {
-      this.emit('error', new LogferryError(error.code as LogferryError['code'], error.message));
+      // winston unpipes a transport that emits 'error' (closing it) and then adds it back:
+      // that close must not end the transport.
+      this.emittingError = true;
+      try {
+        this.emit('error', new LogferryError(error.code as LogferryError['code'], error.message));
+      } finally {
+        this.emittingError = false;
+      }
     } else {
       process.stderr.write(`[logferry] ${error.code}: ${error.message}\n`);
     }
@@ -82,12 +91,7 @@ export class LogferryTransport extends TransportStream {
   private start(): void {
     if (this.thread || this.inline) return;
     if (!this.resolved.worker) {
-      this.inline = createClientFromResolved(this.resolved, {
-        levels: new LevelMap({ winstonLevels: this.levelSet(), overrides: overrides(this.resolved) }),
-        messageKey: 'message',
-        exitHooks: true,
-        onError: (error) => this.reportError(error),
-      });
+      this.inline = this.createInline();
       return;
     }
     const workerData: WinstonWorkerData = { options: this.raw, winstonLevels: this.levelSet() };
@@ -97,7 +101,7 @@ export class LogferryTransport extends TransportStream {
       this.statsWaiters.get(id)?.(stats);
       this.statsWaiters.delete(id);
     });
-    thread.on('error', (error: Error) => this.reportError({ code: 'LOGFERRY_WORKER', message: `logferry worker failed: ${error.message}` }));
+    thread.on('error', (error: Error) => this.workerDied(error));
     // Like pino: the worker does not keep the app alive; at exit, end() blocks until the
     // worker has delivered (or spooled) what is pending, within its exit deadline.
     const atExit = (): void => endAtExit(thread);
@@ -110,6 +114,27 @@ export class LogferryTransport extends TransportStream {
       process.off('beforeExit', beforeExit);
     });
     this.thread = thread;
+  }
+
+  /**
+   * The worker died (a bug, or it was killed): say so once, and keep shipping
+   * from the main thread with the same options rather than lose what follows.
+   */
+  private workerDied(error: Error): void {
+    if (this.inline || this.closing) return;
+    this.reportError({ code: 'LOGFERRY_WORKER', message: `logferry worker failed (${error.message}); continuing on the main thread` });
+    this.thread = undefined;
+    this.inline = this.createInline();
+  }
+
+  /** The core on the main thread (`worker: false`, or after the worker died). */
+  private createInline(): Client {
+    return createClientFromResolved(this.resolved, {
+      levels: new LevelMap({ winstonLevels: this.levelSet(), overrides: overrides(this.resolved) }),
+      messageKey: 'message',
+      exitHooks: true,
+      onError: (error) => this.reportError(error),
+    });
   }
 
   override log(info: WinstonInfo, next: () => void): void {
@@ -142,6 +167,7 @@ export class LogferryTransport extends TransportStream {
 
   /** Delivers what is queued, then stops the worker. Safe to call more than once. */
   override close(): Promise<void> {
+    if (this.emittingError) return Promise.resolve();
     this.closing ??= this.shutdown();
     return this.closing;
   }
