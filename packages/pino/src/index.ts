@@ -33,6 +33,9 @@ export default async function logferryTransport(options: Record<string, unknown>
       // The user's handler must not break the transport.
     }
   };
+  if (options.handleSignals === true) {
+    process.stderr.write('[logferry] handleSignals: pino runs transports in a worker thread, which gets no signals; call handleSignals(logger) from @logferry/pino on the main thread\n');
+  }
   return createWorkerStream(options, { expectPinoConfig: true, onError });
 }
 

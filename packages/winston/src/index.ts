@@ -3,6 +3,7 @@ import TransportStream from 'winston-transport';
 import ThreadStream from 'thread-stream';
 import {
   createClientFromResolved,
+  installSignalHandlers,
   LevelMap,
   LogferryError,
   parseOptions,
@@ -93,6 +94,16 @@ export class LogferryTransport extends TransportStream {
     if (!this.resolved.worker) {
       this.inline = this.createInline();
       return;
+    }
+    if (this.resolved.handleSignals) {
+      // Signals reach only the main thread: here is where they are handled for the worker.
+      const off = installSignalHandlers({
+        timeoutMs: this.resolved.exitTimeoutMs + 1000,
+        flush: () => this.close(),
+        // 'fatal' is not a winston npm level, but it maps straight to Datamix's fatal.
+        logFatal: (error) => this.log({ level: 'fatal', message: 'uncaught exception', err: error }, () => undefined),
+      });
+      this.once('finish', off);
     }
     const workerData: WinstonWorkerData = { options: this.raw, winstonLevels: this.levelSet() };
     const thread = new ThreadStream({ filename: WORKER_FILE, workerData, sync: false }) as Thread;
