@@ -288,6 +288,9 @@ class Pipeline implements Client {
             c.rejected += result.rejected.length;
             for (const r of result.rejected) countReason(c.rejectedReasons, r.reason);
             c.filtered += result.outOfWindow.length;
+            if (result.outOfWindow.length > 0) {
+              this.report(new LogferryError('LOGFERRY_DROPPED', `${result.outOfWindow.length} records were outside Datamix's time window (older than 10 minutes or over 10 s ahead) and were not sent; check the clock, or set stale: 'restamp'`));
+            }
             c.restamped += result.restamped;
             if (result.duplicateAvoided) c.duplicatesAvoided++;
           }, true);

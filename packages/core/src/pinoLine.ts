@@ -10,6 +10,14 @@ export interface ParsedLine {
   object?: Record<string, unknown>;
 }
 
+/**
+ * Epoch numbers below 1e11 are seconds (1e11 ms is 1973; 1e11 s is the year 5138):
+ * pino's stdTimeFunctions.unixTime writes seconds.
+ */
+export function epochMs(value: number): number {
+  return value < 1e11 ? value * 1000 : value;
+}
+
 function readInt(line: string, start: number): [value: number, end: number] {
   let i = start;
   let value = 0;
@@ -34,9 +42,10 @@ export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: st
   if (!line.startsWith('{"level":')) return undefined;
   const [levelNumber, levelEnd] = readInt(line, 9);
   if (Number.isNaN(levelNumber) || !line.startsWith(',"time":', levelEnd)) return undefined;
-  const [time, timeEnd] = readInt(line, levelEnd + 8);
-  if (Number.isNaN(time) || line.charCodeAt(line.length - 1) !== 125 /* } */) return undefined;
+  const [rawTime, timeEnd] = readInt(line, levelEnd + 8);
+  if (Number.isNaN(rawTime) || line.charCodeAt(line.length - 1) !== 125 /* } */) return undefined;
   const level = levels.fromNumber(levelNumber);
+  const time = epochMs(rawTime);
   const bodyStart = timeEnd + 1; // after the ',' or at the final '}'
   if (line.charCodeAt(timeEnd) === 125) return { level, time, text: '' };
   if (line.charCodeAt(timeEnd) !== 44 /* , */) return undefined;
@@ -71,12 +80,12 @@ function closesAt(line: string, start: number): number {
 }
 
 export function timeOf(value: unknown, fallback: number): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return epochMs(value);
   if (typeof value === 'string') {
+    const n = Number(value);
+    if (value.trim() !== '' && Number.isFinite(n)) return epochMs(n);
     const parsed = Date.parse(value);
     if (!Number.isNaN(parsed)) return parsed;
-    const n = Number(value);
-    if (Number.isFinite(n)) return n;
   }
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.getTime();
   return fallback;

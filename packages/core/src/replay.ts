@@ -47,8 +47,14 @@ export async function replaySpool(input: { path: string; onError?: (error: Logfe
     exitHooks: false,
     ...(onError ? { onError } : {}),
     onSettled: (records, delivered) => {
-      if (!delivered) failed = true;
       if (failed) return;
+      if (!delivered) {
+        // Progress is one offset: nothing past a failed batch may be delivered, or a resumed
+        // replay would send it again. Stop here; the rest waits for the next replay.
+        failed = true;
+        client.closeSync();
+        return;
+      }
       const last = records[records.length - 1];
       const end = last ? ends.get(last.seq) : undefined;
       for (const r of records) ends.delete(r.seq);

@@ -133,8 +133,8 @@ describe('parseOptions: plain http only to loopback', () => {
       expect(parseOptions({ sink: { type: 'datamix', apiKey: 'k', url } }, {}).sink).toMatchObject({ url });
     }
     expect(
-      parseOptions({ sink: { type: 'initialstate', clientKey: 'ck', bucketName: 'b', apiUrl: 'http://127.0.0.1:1', eventsUrl: 'http://localhost:2' } }, {}),
-    ).toBeTruthy();
+      parseOptions({ sink: { type: 'initialstate', clientKey: 'ck', bucketName: 'b', apiUrl: 'http://127.0.0.1:1', eventsUrl: 'http://localhost:2' } }, {}).sink,
+    ).toMatchObject({ apiUrl: 'http://127.0.0.1:1', eventsUrl: 'http://localhost:2' });
   });
 
   it('allowInsecure lets http:// through to any host', () => {

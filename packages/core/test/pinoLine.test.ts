@@ -85,16 +85,16 @@ describe('parsePinoLineFast agrees with parseLineSlow', () => {
 describe('parsePinoLineFast fixed cases', () => {
   it('level, time and message', () => {
     expect(fast('{"level":30,"time":1700000000000,"msg":"hello"}')).toEqual({ level: 'info', time: 1_700_000_000_000, text: 'hello' });
-    expect(fast('{"level":50,"time":5,"pid":1,"hostname":"h","msg":"boom"}')).toEqual({
-      level: 'error', time: 5, text: 'boom {"pid":1,"hostname":"h"}',
+    expect(fast('{"level":50,"time":1795000000005,"pid":1,"hostname":"h","msg":"boom"}')).toEqual({
+      level: 'error', time: 1795000000005, text: 'boom {"pid":1,"hostname":"h"}',
     });
   });
 
   it('no msg: the fast path defers to the slow one, which gives the fields alone; no fields at all: empty text', () => {
-    const line = '{"level":40,"time":7,"a":1,"b":"x"}';
+    const line = '{"level":40,"time":1795000000007,"a":1,"b":"x"}';
     expect(fast(line)).toBeUndefined();
-    expect(slow(line)).toMatchObject({ level: 'warn', time: 7, text: '{"a":1,"b":"x"}' });
-    expect(fast('{"level":30,"time":7}')).toEqual({ level: 'info', time: 7, text: '' });
+    expect(slow(line)).toMatchObject({ level: 'warn', time: 1795000000007, text: '{"a":1,"b":"x"}' });
+    expect(fast('{"level":30,"time":1795000000007}')).toEqual({ level: 'info', time: 1795000000007, text: '' });
   });
 
   it('a nested object holding a msg key is not the message', () => {
@@ -196,7 +196,7 @@ describe('parseLineSlow', () => {
     expect(slow('{"level":"warn","time":"2024-01-01T00:00:00.000Z","msg":"x"}')).toMatchObject({
       level: 'warn', time: Date.UTC(2024, 0, 1), text: 'x',
     });
-    expect(slow('{"level":"warning","timestamp":123,"message":"m"}')).toMatchObject({ level: 'warn', time: 123, text: 'm' });
+    expect(slow('{"level":"warning","timestamp":1795000000123,"message":"m"}')).toMatchObject({ level: 'warn', time: 1795000000123, text: 'm' });
     expect(slow('{"msg":"x"}')).toMatchObject({ level: 'info', time: NOW });
     expect(slow('{"msg":"x"}')?.object).toEqual({ msg: 'x' });
   });
@@ -209,7 +209,10 @@ describe('parseLineSlow', () => {
 
 describe('timeOf', () => {
   it('numbers, ISO strings, numeric strings, Dates, else the fallback', () => {
-    expect(timeOf(5, 0)).toBe(5);
+    expect(timeOf(1795000000005, 0)).toBe(1795000000005);
+    // Below 1e11 an epoch number is seconds (pino's stdTimeFunctions.unixTime).
+    expect(timeOf(1795000000, 0)).toBe(1795000000000);
+    expect(fast('{"level":30,"time":1795000000,"msg":"s"}')?.time).toBe(1795000000000);
     expect(timeOf('2024-01-01T00:00:00Z', 0)).toBe(Date.UTC(2024, 0, 1));
     expect(timeOf(new Date(77), 0)).toBe(77);
     expect(timeOf(Number.NaN, 9)).toBe(9);

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { createWorkerStream, installSignalHandlers, type LogferryError } from '@logferry/core';
@@ -50,9 +51,8 @@ export interface PinoTransportStream {
  * app keeps running (pino would otherwise rethrow the unhandled 'error') and
  * further records are discarded instead of piling up.
  */
-export async function createTransport(options: Record<string, unknown>): Promise<PinoTransportStream> {
-  const { default: pino } = (await import('pino')) as { default: { transport(o: unknown): PinoTransportStream } };
-  const stream = pino.transport({ target: '@logferry/pino', options });
+export function createTransport(options: Record<string, unknown>): PinoTransportStream {
+  const stream = pino.transport({ target: '@logferry/pino', options }) as PinoTransportStream;
   let told = false;
   stream.on('error', (error: Error) => {
     if (told) return;
@@ -68,16 +68,33 @@ export interface FlushableLogger {
   fatal(obj: unknown, msg?: string): void;
 }
 
+interface EndableStream {
+  end(): void;
+  closed?: boolean;
+}
+
 /**
  * pino runs transports in a worker thread, and worker threads get no signals,
- * so `handleSignals` for pino is this call on the main thread: on SIGTERM or
- * SIGINT it flushes the logger (bounded by `timeoutMs`) and lets the signal end
- * the process; on an uncaught exception it logs it at fatal, flushes, exits 1.
+ * so `handleSignals` for pino is this call on the main thread. On SIGTERM or
+ * SIGINT it ends the logger's transport: the worker delivers what it holds
+ * within `exitTimeoutMs`, spools the rest (with `spool.path`), and the signal
+ * then ends the process as it would have. On an uncaught exception it logs it
+ * at fatal first and exits 1.
  */
 export function handleSignals(logger: FlushableLogger, options: { timeoutMs?: number } = {}): () => void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as EndableStream | undefined;
   return installSignalHandlers({
-    timeoutMs: options.timeoutMs ?? 8000,
-    flush: () => new Promise<void>((done) => logger.flush(() => done())),
+    timeoutMs: options.timeoutMs ?? 10_000,
+    flush: () =>
+      new Promise<void>((done) => {
+        if (stream && typeof stream.end === 'function' && !stream.closed) {
+          // thread-stream's end() waits (blocking) until the worker has delivered or spooled.
+          stream.end();
+          done();
+        } else {
+          logger.flush(() => done());
+        }
+      }),
     logFatal: (error) => logger.fatal({ err: error }, 'uncaught exception'),
   });
 }

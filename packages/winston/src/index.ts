@@ -99,7 +99,7 @@ export class LogferryTransport extends TransportStream {
       // Signals reach only the main thread: here is where they are handled for the worker.
       const off = installSignalHandlers({
         timeoutMs: this.resolved.exitTimeoutMs + 1000,
-        flush: () => this.close(),
+        flush: () => this.endNow(),
         // 'fatal' is not a winston npm level, but it maps straight to Datamix's fatal.
         logFatal: (error) => this.log({ level: 'fatal', message: 'uncaught exception', err: error }, () => undefined),
       });
@@ -180,6 +180,18 @@ export class LogferryTransport extends TransportStream {
   override close(): Promise<void> {
     if (this.emittingError) return Promise.resolve();
     this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /**
+   * On a signal: end the worker now. thread-stream's end() blocks until the worker
+   * has delivered what it holds or spooled it at its deadline, even with the server down.
+   */
+  private endNow(): Promise<void> {
+    const thread = this.thread;
+    if (this.inline) return this.close();
+    if (thread && !thread.closed) endAtExit(thread);
+    this.closing ??= Promise.resolve();
     return this.closing;
   }
 

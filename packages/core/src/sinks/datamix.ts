@@ -25,7 +25,7 @@ interface Lane {
 /** Sessions last about an hour; renew well before `expires`, and early for short sessions. */
 function renewAt(createdLocal: number, expiresLocal: number): number {
   const ttl = Math.max(0, expiresLocal - createdLocal);
-  return expiresLocal - Math.min(300_000, ttl * 0.25);
+  return expiresLocal - Math.min(300_000, ttl * 0.4);
 }
 
 interface SessionBody {
