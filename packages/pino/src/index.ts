@@ -70,6 +70,7 @@ export interface FlushableLogger {
 
 interface EndableStream {
   end(): void;
+  once(event: 'close', listener: () => void): unknown;
   closed?: boolean;
 }
 
@@ -88,9 +89,10 @@ export function handleSignals(logger: FlushableLogger, options: { timeoutMs?: nu
     flush: () =>
       new Promise<void>((done) => {
         if (stream && typeof stream.end === 'function' && !stream.closed) {
-          // thread-stream's end() waits (blocking) until the worker has delivered or spooled.
+          // The worker closes once it has delivered or spooled what it holds. thread-stream's
+          // end() usually blocks until then, but returns early if a write is still in flight.
+          stream.once('close', () => done());
           stream.end();
-          done();
         } else {
           logger.flush(() => done());
         }

@@ -190,8 +190,12 @@ export class LogferryTransport extends TransportStream {
   private endNow(): Promise<void> {
     const thread = this.thread;
     if (this.inline) return this.close();
-    if (thread && !thread.closed) endAtExit(thread);
-    this.closing ??= Promise.resolve();
+    if (!thread || thread.closed) return Promise.resolve();
+    // end() usually blocks until the worker is done, but returns early while a write is in flight: wait for 'close'.
+    this.closing ??= new Promise<void>((resolve) => {
+      thread.once('close', () => resolve());
+      endAtExit(thread);
+    });
     return this.closing;
   }
 
