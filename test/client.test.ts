@@ -187,6 +187,24 @@ describe('createClient: log, flush, close, stats', () => {
     expect(emu.violations).toEqual([]);
   });
 
+  it('drops are reported as one summary with the real count, not one report per record', async () => {
+    const emu = await res.emulator();
+    emu.faults.down(60_000);
+    const { client: c, errors } = client(emu, { buffer: { maxBytes: 65536, whenFull: 'drop-newest' }, batch: { intervalMs: 60_000 } });
+    const padding = 'p'.repeat(100);
+    for (let n = 0; n < 5000; n++) c.log({ level: 'info', time: Date.now(), msg: 'r', n, padding });
+    const during = c.stats();
+    expect(during.dropped).toBeGreaterThan(1000);
+    // The first drop is reported at once; the rest is held for the next interval.
+    const dropReports = errors.filter((e) => e.code === 'LOGFERRY_DROPPED');
+    expect(dropReports).toHaveLength(1);
+    expect(dropReports[0]?.message).toMatch(/^log records dropped: 1 \(overflow\); set spool.path/);
+    c.closeSync();
+    // Closing reports what was held back, with its count.
+    const last = errors.filter((e) => e.code === 'LOGFERRY_DROPPED').at(-1);
+    expect(last?.message).toContain(`${during.dropped - 1} (overflow)`);
+  });
+
   it("buffer overflow with 'drop-oldest': the newest records survive", async () => {
     const emu = await res.emulator();
     emu.faults.down(1000);

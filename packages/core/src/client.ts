@@ -98,6 +98,10 @@ class Pipeline implements Client {
   private readonly fieldNames: string[];
   private readonly uninstall: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private toSpool: LogRecord[] = [];
+  private readonly unreported = new Map<DropReason, number>();
+  private lastDropReport = 0;
+  private dropTimer: NodeJS.Timeout | undefined;
   private waiters: { target: number; resolve: () => void }[] = [];
   private seq = 0;
   private state: 'open' | 'closing' | 'closed' = 'open';
@@ -289,7 +293,8 @@ class Pipeline implements Client {
             for (const r of result.rejected) countReason(c.rejectedReasons, r.reason);
             c.filtered += result.outOfWindow.length;
             if (result.outOfWindow.length > 0) {
-              this.report(new LogferryError('LOGFERRY_DROPPED', `${result.outOfWindow.length} records were outside Datamix's time window (older than 10 minutes or over 10 s ahead) and were not sent; check the clock, or set stale: 'restamp'`));
+              // A fixed text, so the report is rate-limited; stats().filtered has the count.
+              this.report(new LogferryError('LOGFERRY_DROPPED', "records outside Datamix's time window (older than 10 minutes or over 10 s ahead) were not sent; check the clock, or set stale: 'restamp'"));
             }
             c.restamped += result.restamped;
             if (result.duplicateAvoided) c.duplicatesAvoided++;
@@ -341,31 +346,67 @@ class Pipeline implements Client {
   /** Records that will not be delivered: to the spool when there is one, otherwise counted as dropped. */
   private undeliverable(records: readonly LogRecord[], reason: DropReason): void {
     if (records.length === 0) return;
-    let lost = records.length;
     if (this.spool && reason !== 'unparseable') {
-      const refused = this.spool.append(records);
-      this.counters.spooled += records.length - refused;
-      lost = refused;
-      reason = 'spool-full';
+      // Overflow arrives one record at a time: gather it and write the spool once per turn.
+      for (const r of records) this.toSpool.push(r);
+      if (this.toSpool.length === records.length) setImmediate(() => this.writeSpool());
+      return;
     }
-    if (lost > 0) {
-      this.counters.dropped += lost;
-      countReason(this.counters.droppedReasons, reason, lost);
-      if (reason !== 'auth') {
-        this.report(new LogferryError('LOGFERRY_DROPPED', `${lost} log records dropped (${reason}); set spool.path to keep them`));
-      }
+    this.dropped(records.length, reason);
+  }
+
+  private writeSpool(): void {
+    if (!this.spool || this.toSpool.length === 0) return;
+    const records = this.toSpool;
+    this.toSpool = [];
+    const refused = this.spool.append(records);
+    this.counters.spooled += records.length - refused;
+    if (refused > 0) this.dropped(refused, 'spool-full');
+  }
+
+  /**
+   * Counts lost records. Under overload this runs for every record, so the
+   * report is one summary per interval with the real count, built only then.
+   */
+  private dropped(n: number, reason: DropReason): void {
+    this.counters.dropped += n;
+    countReason(this.counters.droppedReasons, reason, n);
+    if (reason === 'auth') return; // the auth error itself was reported once
+    this.unreported.set(reason, (this.unreported.get(reason) ?? 0) + n);
+    const wait = this.lastDropReport + REPORT_INTERVAL_MS - Date.now();
+    if (wait <= 0) this.reportDrops();
+    else if (!this.dropTimer) {
+      this.dropTimer = setTimeout(() => this.reportDrops(), wait);
+      this.dropTimer.unref();
     }
   }
 
+  private reportDrops(): void {
+    clearTimeout(this.dropTimer);
+    this.dropTimer = undefined;
+    if (this.unreported.size === 0) return;
+    this.lastDropReport = Date.now();
+    const parts = [...this.unreported].map(([reason, n]) => `${n} (${reason})`);
+    this.unreported.clear();
+    this.emitError(new LogferryError('LOGFERRY_DROPPED', `log records dropped: ${parts.join(', ')}${this.spool ? '' : '; set spool.path to keep them'}`));
+  }
+
   private report(error: LogferryError): void {
-    const message = redact(error.message, this.secrets);
-    const key = `${error.code}:${message}`;
     const now = Date.now();
-    this.counters.lastError = { code: error.code, message, at: new Date(now).toISOString() };
+    const key = `${error.code}:${error.message}`;
     const last = this.reported.get(key);
-    if (last !== undefined && now - last < REPORT_INTERVAL_MS) return;
+    if (last !== undefined && now - last < REPORT_INTERVAL_MS) {
+      this.counters.lastError = { code: error.code, message: redact(error.message, this.secrets), at: new Date(now).toISOString() };
+      return;
+    }
     if (this.reported.size > 100) this.reported.clear();
     this.reported.set(key, now);
+    this.emitError(error);
+  }
+
+  private emitError(error: LogferryError): void {
+    const message = redact(error.message, this.secrets);
+    this.counters.lastError = { code: error.code, message, at: new Date().toISOString() };
     const safe = message === error.message ? error : new LogferryError(error.code, message);
     try {
       this.hooks.onError?.(safe);
@@ -442,7 +483,9 @@ class Pipeline implements Client {
     clearTimeout(this.timer);
     this.timer = undefined;
     for (const off of this.uninstall.splice(0)) off();
+    this.writeSpool();
     this.spool?.close();
+    this.reportDrops();
   }
 
   closeSync(): void {

@@ -1,0 +1,33 @@
+// The receiver process (forked by bench/run.mjs, IPC): runs every protocol's
+// receiver on loopback and answers the orchestrator's questions.
+//   → { type: 'ready', urls }
+//   ← { type: 'reset' }              → { type: 'reset' }
+//   ← { type: 'status', receiver }   → { type: 'status', status }
+//   ← { type: 'close' }
+import { startAxiom } from './axiom.mjs';
+import { startElasticsearch } from './elasticsearch.mjs';
+import { startLogferryEmulator } from './emulator.mjs';
+import { startLoki } from './loki.mjs';
+
+const emulator = await startLogferryEmulator();
+const loki = await startLoki();
+const elasticsearch = await startElasticsearch();
+const axiom = await startAxiom();
+
+const byName = { datamix: emulator.datamix, initialstate: emulator.initialstate, loki, elasticsearch, axiom };
+const all = [emulator, loki, elasticsearch, axiom];
+
+process.on('message', async (msg) => {
+  if (msg.type === 'reset') {
+    for (const r of all) r.reset();
+    process.send({ type: 'reset' });
+  } else if (msg.type === 'status') {
+    process.send({ type: 'status', status: byName[msg.receiver].status() });
+  } else if (msg.type === 'close') {
+    await Promise.all(all.map((r) => r.close()));
+    process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
+
+process.send({ type: 'ready', urls: { emulator: emulator.url, loki: loki.url, elasticsearch: elasticsearch.url, axiom: axiom.url } });
