@@ -2,7 +2,7 @@ import pino from 'pino';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { createWorkerStream, installSignalHandlers, type LogferryError } from '@logferry/core';
-import type { Transform } from 'node:stream';
+import type { Writable } from 'node:stream';
 
 type ErrorHandler = (error: { code: string; message: string }) => void;
 
@@ -24,7 +24,7 @@ async function loadHandler(path: string | undefined): Promise<ErrorHandler | und
  * @logferry/core; this only wires pino's worker to it. Errors go to stderr
  * (rate-limited by core) and to the optional `onError` module.
  */
-export default async function logferryTransport(options: Record<string, unknown> = {}): Promise<Transform> {
+export default async function logferryTransport(options: Record<string, unknown> = {}): Promise<Writable> {
   const handler = await loadHandler(typeof options.onError === 'string' ? options.onError : undefined);
   const onError = (error: LogferryError): void => {
     process.stderr.write(`[logferry] ${error.code}: ${error.message}\n`);
