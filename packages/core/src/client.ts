@@ -14,6 +14,7 @@ import { Spool } from './spool.js';
 import { countReason, emptyStats, type DropReason, type Stats } from './stats.js';
 import { ServerClock } from './timeWindow.js';
 import { installExitHooks, installSignalHandlers } from './signals.js';
+import { sleep } from './sleep.js';
 
 export interface ClientHooks {
   /** Receives every error report (already rate-limited; never contains a key or token). */
@@ -54,21 +55,6 @@ interface Lane {
 }
 
 const REPORT_INTERVAL_MS = 10_000;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    // Unref'd: a retry wait alone does not keep a process alive; at exit what is left is spooled.
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 function buildLevelMap(options: ResolvedOptions): LevelMap {
   const overrides: Record<string, DatamixLevel> = {};
@@ -335,7 +321,7 @@ class Pipeline implements Client {
           }
           this.report(result.error);
           this.counters.retries++;
-          await sleep(delay, this.deadline.signal);
+          await sleep(delay, this.deadline.signal, this.hurry);
           if (lane.abandoned) return;
           break;
         }

@@ -6,6 +6,7 @@ import { Pacer } from '../pacer.js';
 import type { LogRecord } from '../record.js';
 import { parseRetryAfter } from '../retrySchedule.js';
 import type { SendResult, Sink } from '../sink.js';
+import { sleep } from '../sleep.js';
 
 const MAX_SIGNAL = 100;
 
@@ -17,19 +18,6 @@ export function sanitizeSignal(name: string): string {
 
 export function capValue(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
