@@ -174,6 +174,18 @@ describe('winston lifecycle', () => {
     expect(await transport.stats()).toMatchObject({ logged: 51, delivered: 50, dropped: 1 });
   });
 
+  it('records logged after close() are reported once, not lost silently', async () => {
+    const transport = new LogferryTransport({ sink: { type: 'datamix', apiKey: 'test-key', url: emu.url } });
+    const errors: Error[] = [];
+    transport.on('error', (err: Error) => errors.push(err));
+    transport.log({ level: 'info', message: 'kept' }, () => undefined);
+    await transport.close();
+    transport.log({ level: 'info', message: 'late 1' }, () => undefined);
+    transport.log({ level: 'info', message: 'late 2' }, () => undefined);
+    expect(emu.datamix.records.map((r) => r.message)).toEqual(['kept']);
+    expect(errors.map((e) => (e as Error & { code?: string }).code)).toEqual(['LOGFERRY_CLOSED']);
+  });
+
   it('bad options fail fast in the constructor, naming the field', () => {
     expect(() => new LogferryTransport({ sink: { type: 'datamix', apiKey: 'k-123456', sessions: 0 } })).toThrow(/sink\.sessions/);
     expect(() => new LogferryTransport({ sink: { type: 'datamix', apiKey: 'k-123456', url: 'http://10.9.8.7' } })).toThrow(/loopback/);

@@ -51,6 +51,7 @@ export class LogferryTransport extends TransportStream {
   private closing: Promise<void> | undefined;
   /** True while we emit 'error': winston's pipe reacts by unpiping us, which calls close(). */
   private emittingError = false;
+  private loggedAfterClose = 0;
   /** The worker's last counters, kept once it has stopped. */
   private finalStats: Stats | undefined;
 
@@ -149,6 +150,14 @@ export class LogferryTransport extends TransportStream {
   }
 
   override log(info: WinstonInfo, next: () => void): void {
+    if (this.closing && !this.inline) {
+      // The worker is ending or gone: say so once rather than lose records silently.
+      if (this.loggedAfterClose++ === 0) {
+        this.reportError({ code: 'LOGFERRY_CLOSED', message: 'records logged after the transport was closed are dropped' });
+      }
+      next();
+      return;
+    }
     this.start();
     const now = Date.now();
     if (this.inline) this.inline.log(recordOf(info, now));
