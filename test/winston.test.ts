@@ -79,6 +79,23 @@ describe.each([
     expect(record?.message).toBe('stamped');
   });
 
+  it("format: 'formatted' ships winston's own formatted line (info[MESSAGE]); the default keeps message + fields", async () => {
+    const printf = winston.format.printf((info) => `${String(info.level).toUpperCase()} [${String(info.service)}] ${String(info.message)}`);
+    const formatted = winston.createLogger({
+      format: printf,
+      transports: [new LogferryTransport({ sink: { type: 'datamix', apiKey: 'test-key', url: emu.url }, format: 'formatted', worker })],
+    });
+    formatted.info('shipped as printed', { service: 'cart' });
+    await finished(formatted);
+    const plain = winston.createLogger({
+      format: printf,
+      transports: [new LogferryTransport({ sink: { type: 'datamix', apiKey: 'test-key', url: emu.url }, worker })],
+    });
+    plain.info('shipped with fields', { service: 'cart' });
+    await finished(plain);
+    expect(emu.datamix.records.map((r) => r.message)).toEqual(['INFO [cart] shipped as printed', 'shipped with fields {"service":"cart"}']);
+  });
+
   it('odd metadata — circular, BigInt, Error, 1 MB string — arrives in a sensible form', async () => {
     const logger = winston.createLogger({
       transports: [new LogferryTransport({ sink: { type: 'datamix', apiKey: 'test-key', url: emu.url }, worker })],

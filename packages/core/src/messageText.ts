@@ -4,7 +4,7 @@
  * whole record as JSON (`json`).
  */
 
-export type MessageFormat = 'text' | 'json';
+export type MessageFormat = 'text' | 'json' | 'formatted';
 
 function errorToJson(error: Error): Record<string, unknown> {
   const out: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
@@ -48,6 +48,8 @@ export function messageOf(value: unknown): string {
 /** Text for a record given as an object (createClient().log, winston, a parsed pino line). */
 export function formatRecordText(record: Record<string, unknown>, format: MessageFormat, messageKey = 'msg'): string {
   if (format === 'json') return safeStringify(record);
+  // The logger already formatted the line (winston's info[MESSAGE], put in the message by the transport).
+  if (format === 'formatted') return messageOf(Object.hasOwn(record, messageKey) ? record[messageKey] : record.message);
   let message = '';
   // Null prototype: a field called __proto__ stays a field.
   const rest = Object.create(null) as Record<string, unknown>;

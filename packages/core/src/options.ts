@@ -27,7 +27,8 @@ const initialStateSink = z.strictObject({
 
 export const optionsSchema = z.strictObject({
   sink: z.discriminatedUnion('type', [datamixSink, initialStateSink]),
-  format: z.enum(['text', 'json']).default('text'),
+  /** text: message + other fields as JSON; json: the whole record; formatted: the logger's own formatted line (winston's info[MESSAGE]). */
+  format: z.enum(['text', 'json', 'formatted']).default('text'),
   batch: z
     .strictObject({
       maxEvents: z.number().int().min(1).max(100_000).default(2000),

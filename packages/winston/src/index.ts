@@ -15,7 +15,9 @@ import {
 import { recordOf, serializeInfo, type WinstonInfo } from './serialize.js';
 import type { WinstonWorkerData } from './worker.js';
 
-export type LogferryTransportOptions = LogferryOptionsInput & TransportStream.TransportStreamOptions;
+/** logferry's options plus winston-transport's (level, silent, handleExceptions, and `format` as a winston Format object). */
+export type LogferryTransportOptions = Omit<LogferryOptionsInput, 'format'> &
+  Omit<TransportStream.TransportStreamOptions, 'format'> & { format?: LogferryOptionsInput['format'] | TransportStream.TransportStreamOptions['format'] };
 
 const TRANSPORT_KEYS = new Set(['level', 'format', 'silent', 'handleExceptions', 'handleRejections', 'log', 'logv', 'close']);
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -59,7 +61,8 @@ export class LogferryTransport extends TransportStream {
     const own: Record<string, unknown> = {};
     const transportOptions: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(options ?? {})) {
-      if (TRANSPORT_KEYS.has(key)) transportOptions[key] = value;
+      // `format` is ours as a string ('text' | 'json' | 'formatted'), winston's as a Format object.
+      if (TRANSPORT_KEYS.has(key) && !(key === 'format' && typeof value === 'string')) transportOptions[key] = value;
       else own[key] = value;
     }
     super(transportOptions as TransportStream.TransportStreamOptions);
@@ -160,8 +163,9 @@ export class LogferryTransport extends TransportStream {
     }
     this.start();
     const now = Date.now();
-    if (this.inline) this.inline.log(recordOf(info, now));
-    else this.thread?.write(serializeInfo(info, now));
+    const formatted = this.resolved.format === 'formatted';
+    if (this.inline) this.inline.log(recordOf(info, now, formatted));
+    else this.thread?.write(serializeInfo(info, now, formatted));
     next();
   }
 

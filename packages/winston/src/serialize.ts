@@ -23,17 +23,18 @@ export function timeOfInfo(info: WinstonInfo, now: number): number {
 }
 
 /** The record as plain data, in the shape the core reads (`level`, `time`, `message`, fields). */
-export function recordOf(info: WinstonInfo, now: number): Record<string, unknown> {
+export function recordOf(info: WinstonInfo, now: number, formatted = false): Record<string, unknown> {
   const record: Record<string, unknown> = { level: info.level, time: timeOfInfo(info, now) };
   for (const key of Object.keys(info)) {
     if (key === 'level' || key === 'timestamp') continue;
     record[key] = info[key];
   }
-  // Formats such as printf put their output only in info[MESSAGE]: keep it when the message is missing.
-  if (record.message === undefined && typeof info[MESSAGE] === 'string') record.message = info[MESSAGE];
+  // format: 'formatted' ships winston's own formatted line; formats such as printf put their
+  // output only in info[MESSAGE], so it is also the message whenever there is no other.
+  if ((formatted || record.message === undefined) && typeof info[MESSAGE] === 'string') record.message = info[MESSAGE];
   return record;
 }
 
-export function serializeInfo(info: WinstonInfo, now: number): string {
-  return `${safeStringify(recordOf(info, now))}\n`;
+export function serializeInfo(info: WinstonInfo, now: number, formatted = false): string {
+  return `${safeStringify(recordOf(info, now, formatted))}\n`;
 }
