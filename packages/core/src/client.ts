@@ -1,7 +1,7 @@
 import { RecordQueue } from './batcher.js';
 import { LogferryError, redact } from './errors.js';
 import { HttpClient } from './http.js';
-import { LevelMap, type DatamixLevel } from './levels.js';
+import { levelMapFor, type DatamixLevel, type LevelMap } from './levels.js';
 import { formatRecordText, safeStringify } from './messageText.js';
 import { parseOptions, secretsOfOptions, type ResolvedOptions } from './options.js';
 import { parseLineSlow, parsePinoLineFast, timeOf } from './pinoLine.js';
@@ -56,16 +56,6 @@ interface Lane {
 
 const REPORT_INTERVAL_MS = 10_000;
 
-function buildLevelMap(options: ResolvedOptions): LevelMap {
-  const overrides: Record<string, DatamixLevel> = {};
-  const custom: Record<string, number> = {};
-  for (const [name, value] of Object.entries(options.levels ?? {})) {
-    if (typeof value === 'number') custom[name] = value;
-    else overrides[name] = value;
-  }
-  const pinoLevels = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, ...custom };
-  return new LevelMap({ pinoLevels, overrides });
-}
 
 /** The pipeline: normalise → bounded queue → batches → sink lanes, with retry, spool and stats. */
 class Pipeline implements Client {
@@ -114,7 +104,7 @@ class Pipeline implements Client {
     this.queue = new RecordQueue(options.buffer.maxBytes, options.buffer.whenFull);
     this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], minSeq: Infinity, abandoned: false }));
     this.spool = options.spool ? new Spool(options.spool.path, options.spool.maxBytes) : undefined;
-    this.levels = hooks.levels ?? buildLevelMap(options);
+    this.levels = hooks.levels ?? levelMapFor(options.levels);
     this.messageKey = hooks.messageKey ?? 'msg';
     if (hooks.exitHooks) {
       this.uninstall.push(installExitHooks(() => this.flush(), () => this.closeSync()));

@@ -1,7 +1,7 @@
 export { createClient, createClientFromResolved, type Client, type ClientHooks } from './client.js';
 export { parseOptions, optionsSchema, type LogferryOptionsInput, type LogferryOptions, type ResolvedOptions } from './options.js';
 export { LogferryError, type LogferryErrorCode } from './errors.js';
-export { LevelMap, levelFromPinoNumber, DATAMIX_LEVELS, type DatamixLevel, type LevelMapOptions } from './levels.js';
+export { LevelMap, levelMapFor, levelFromPinoNumber, DATAMIX_LEVELS, type DatamixLevel, type LevelMapOptions } from './levels.js';
 export { classifyTime, ServerClock, PAST_WINDOW_MS, FUTURE_WINDOW_MS, type TimeVerdict } from './timeWindow.js';
 export { RecordQueue, type WhenFull } from './batcher.js';
 export { backoffDelay, nextDelay, parseRetryAfter, type RetryPolicy } from './retrySchedule.js';

@@ -109,3 +109,24 @@ export class LevelMap {
 export function compareLevels(a: DatamixLevel, b: DatamixLevel): number {
   return RANK[a] - RANK[b];
 }
+
+const PINO_DEFAULT_LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+/**
+ * The level map for one logger from the `levels` option (name → Datamix level
+ * overrides; name → number declares a pino custom level) and what the logger
+ * itself says: pino's level values, or winston's level set.
+ */
+export function levelMapFor(
+  levels: Record<string, DatamixLevel | number> | undefined,
+  logger: { pinoLevels?: Record<string, number>; winstonLevels?: Record<string, number> } = {},
+): LevelMap {
+  const overrides: Record<string, DatamixLevel> = {};
+  const custom: Record<string, number> = {};
+  for (const [name, value] of Object.entries(levels ?? {})) {
+    if (typeof value === 'number') custom[name] = value;
+    else overrides[name] = value;
+  }
+  if (logger.winstonLevels) return new LevelMap({ winstonLevels: logger.winstonLevels, overrides });
+  return new LevelMap({ pinoLevels: { ...PINO_DEFAULT_LEVELS, ...logger.pinoLevels, ...custom }, overrides });
+}

@@ -3,7 +3,7 @@ import build from 'pino-abstract-transport';
 import { Writable } from 'node:stream';
 import { createClientFromResolved, type Client } from './client.js';
 import { LogferryError } from './errors.js';
-import { LevelMap, type DatamixLevel, type LevelMapOptions } from './levels.js';
+import { levelMapFor } from './levels.js';
 import { parseOptions, type ResolvedOptions } from './options.js';
 
 export interface WorkerStreamSetup {
@@ -16,15 +16,6 @@ export interface WorkerStreamSetup {
 }
 
 
-function overridesOf(options: ResolvedOptions): { overrides: Record<string, DatamixLevel>; custom: Record<string, number> } {
-  const overrides: Record<string, DatamixLevel> = {};
-  const custom: Record<string, number> = {};
-  for (const [name, value] of Object.entries(options.levels ?? {})) {
-    if (typeof value === 'number') custom[name] = value;
-    else overrides[name] = value;
-  }
-  return { overrides, custom };
-}
 
 
 /**
@@ -54,12 +45,11 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
 
   let client: Client | undefined;
   if (options) {
-    const { overrides, custom } = overridesOf(options);
-    const levelOptions: LevelMapOptions = { overrides };
-    if (setup.winstonLevels) levelOptions.winstonLevels = setup.winstonLevels;
-    else levelOptions.pinoLevels = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, ...pinoConfig.levels?.values, ...custom };
+    const levels = setup.winstonLevels
+      ? levelMapFor(options.levels, { winstonLevels: setup.winstonLevels })
+      : levelMapFor(options.levels, pinoConfig.levels?.values ? { pinoLevels: pinoConfig.levels.values } : {});
     const messageKey = pinoConfig.messageKey ?? (setup.winstonLevels ? 'message' : 'msg');
-    client = createClientFromResolved(options, { levels: new LevelMap(levelOptions), onError: setup.onError, exitHooks: false, messageKey });
+    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, messageKey });
   }
   const active = client;
   let dropped = 0;

@@ -4,7 +4,7 @@ import ThreadStream from 'thread-stream';
 import {
   createClientFromResolved,
   installSignalHandlers,
-  LevelMap,
+  levelMapFor,
   LogferryError,
   parseOptions,
   type Client,
@@ -145,7 +145,7 @@ export class LogferryTransport extends TransportStream {
   /** The core on the main thread (`worker: false`, or after the worker died). */
   private createInline(): Client {
     return createClientFromResolved(this.resolved, {
-      levels: new LevelMap({ winstonLevels: this.levelSet(), overrides: overrides(this.resolved) }),
+      levels: levelMapFor(this.resolved.levels, { winstonLevels: this.levelSet() }),
       messageKey: 'message',
       exitHooks: true,
       onError: (error) => this.reportError(error),
@@ -234,10 +234,5 @@ export class LogferryTransport extends TransportStream {
   }
 }
 
-function overrides(options: ResolvedOptions): Record<string, 'debug' | 'info' | 'warn' | 'error' | 'fatal'> {
-  const out: Record<string, 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {};
-  for (const [name, value] of Object.entries(options.levels ?? {})) if (typeof value === 'string') out[name] = value;
-  return out;
-}
 
 export default LogferryTransport;
