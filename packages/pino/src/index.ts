@@ -1,4 +1,4 @@
-import pino from 'pino';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { createWorkerStream, installSignalHandlers, type LogferryError } from '@logferry/core';
@@ -40,6 +40,18 @@ export default async function logferryTransport(options: Record<string, unknown>
   return createWorkerStream(options, { expectPinoConfig: true, onError });
 }
 
+/**
+ * pino itself, for the main-thread helpers only: loaded on first use, because
+ * this module is also the worker's entry and the worker does not need it.
+ */
+interface PinoModule {
+  transport(options: unknown): unknown;
+  symbols: { streamSym: symbol };
+}
+function loadPino(): PinoModule {
+  return createRequire(import.meta.url)('pino') as PinoModule;
+}
+
 /** What `pino.transport()` returns, as far as we use it. */
 export interface PinoTransportStream {
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -52,7 +64,7 @@ export interface PinoTransportStream {
  * further records are discarded instead of piling up.
  */
 export function createTransport(options: Record<string, unknown>): PinoTransportStream {
-  const stream = pino.transport({ target: '@logferry/pino', options }) as PinoTransportStream;
+  const stream = loadPino().transport({ target: '@logferry/pino', options }) as PinoTransportStream;
   let told = false;
   stream.on('error', (error: Error) => {
     if (told) return;
@@ -83,7 +95,7 @@ interface EndableStream {
  * at fatal first and exits 1.
  */
 export function handleSignals(logger: FlushableLogger, options: { timeoutMs?: number } = {}): () => void {
-  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as EndableStream | undefined;
+  const stream = (logger as unknown as Record<symbol, unknown>)[loadPino().symbols.streamSym] as EndableStream | undefined;
   return installSignalHandlers({
     timeoutMs: options.timeoutMs ?? 10_000,
     flush: () =>
