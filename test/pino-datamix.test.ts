@@ -285,16 +285,17 @@ describe('pino → Datamix: sessions and faults', () => {
 
   it('hung requests (sessions and logs) time out and are retried on the same token; an outage is waited out: exactly once', async () => {
     const emu = await res.emulator();
-    emu.faults.hangSessions(1500);
+    // Count-based, not a time window: however late the worker starts, its first session request hangs.
+    emu.faults.hangNext(1, { path: 'sessions' });
     emu.faults.hangNext(2, { path: 'logs' });
     const transport = datamixTransport(emu, { retry: { baseMs: 50, maxMs: 1000, requestTimeoutMs: 1000 } });
     const logger = pino({ level: 'trace' }, transport);
     for (let n = 0; n < 1000; n++) logger.info({ n }, 'order');
     await flushLogger(logger);
-    expect(emu.faults.injected.filter((f) => f.kind === 'hang')).toHaveLength(2);
-    expect(emu.faults.injected.some((f) => f.kind === 'hang-sessions')).toBe(true);
+    expect(emu.faults.injected.filter((f) => f.kind === 'hang' && f.path.endsWith('/logs'))).toHaveLength(2);
+    expect(emu.faults.injected.filter((f) => f.kind === 'hang' && f.path === '/sessions')).toHaveLength(1);
 
-    emu.faults.down(1500);
+    emu.faults.down(3000);
     for (let n = 1000; n < 2000; n++) logger.info({ n }, 'order');
     await flushLogger(logger);
 
