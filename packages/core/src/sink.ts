@@ -31,8 +31,3 @@ export interface Sink {
   send(lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult>;
   close(): Promise<void>;
 }
-
-/** Time-window policy for a sink's records, applied just before each attempt. */
-export interface TimeWindowPolicy {
-  stale: 'drop' | 'restamp';
-}
