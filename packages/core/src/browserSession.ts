@@ -19,7 +19,7 @@ export interface BrowserSession {
 export async function createBrowserSession(options: { sink: { type: 'datamix'; apiKey?: string; url?: string }; allowInsecure?: boolean }): Promise<BrowserSession> {
   const resolved = parseOptions(options);
   if (resolved.sink.type !== 'datamix') throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.type: browser sessions exist only for datamix');
-  const http = new HttpClient(1);
+  const http = new HttpClient();
   try {
     const base = resolved.sink.url.endsWith('/') ? resolved.sink.url : `${resolved.sink.url}/`;
     const res = await http.post(new URL('sessions', base), JSON.stringify({ key: resolved.sink.apiKey }), { timeoutMs: resolved.retry.requestTimeoutMs });

@@ -89,8 +89,7 @@ class Pipeline implements Client {
     private readonly hooks: ClientHooks,
   ) {
     this.secrets = secretsOfOptions(options);
-    const lanes = options.sink.type === 'datamix' ? options.sink.sessions : 1;
-    this.http = new HttpClient(lanes);
+    this.http = new HttpClient();
     if (options.sink.type === 'datamix') {
       this.sink = new DatamixSink(options.sink, options.stale, options.retry.requestTimeoutMs, this.http, new ServerClock(), () => {
         this.counters.sessionsCreated++;

@@ -1,4 +1,8 @@
-import { Pool } from 'undici';
+/*
+ * HTTP through Node's own fetch (the undici bundled with Node). The undici npm
+ * package costs 100-170 ms of CPU to load in every worker thread; the bundled
+ * one about 30 ms, and it follows the application's global dispatcher (proxies).
+ */
 
 export interface HttpResponse {
   status: number;
@@ -27,66 +31,58 @@ export interface PostOptions {
   signal?: AbortSignal;
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** Connect failures: nothing reached the server. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** The system or undici error code under fetch's `TypeError('fetch failed')` (or an AggregateError of attempts). */
+function codeOf(error: unknown): string {
+  const e = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
+  if (!e) return '';
+  if (typeof e.code === 'string') return e.code;
+  if (e.cause !== undefined && e.cause !== error) return codeOf(e.cause);
+  if (Array.isArray(e.errors) && e.errors.length > 0) return codeOf(e.errors[0]);
+  return '';
+}
+
+function reasonOf(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  const inner = cause instanceof Error ? cause : (error as Error);
+  return inner.message || codeOf(error) || String(error);
 }
 
 /**
- * One keep-alive undici Pool per origin. Each sink lane holds at most one
- * request in flight, so `connections` = lanes keeps one socket per lane.
+ * POSTs JSON over keep-alive connections. Each sink lane holds at most one
+ * request in flight, so a lane keeps reusing one socket.
  */
 export class HttpClient {
-  private readonly pools = new Map<string, Pool>();
-
-  constructor(private readonly connections: number) {}
-
-  private pool(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (!pool) {
-      pool = new Pool(origin, {
-        connections: this.connections,
-        pipelining: 1,
-        keepAliveTimeout: 30_000,
-        connect: { timeout: 10_000 },
-      });
-      this.pools.set(origin, pool);
-    }
-    return pool;
-  }
-
   async post(url: URL, body: string, options: PostOptions): Promise<HttpResponse> {
     const sentAt = Date.now();
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     try {
-      const res = await this.pool(url.origin).request({
-        path: url.pathname + url.search,
+      const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...options.headers },
         body,
         signal,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
+        redirect: 'manual',
       });
-      const text = await res.body.text();
+      const text = await res.text();
       const headers: Record<string, string | undefined> = {
-        date: headerValue(res.headers.date),
-        'retry-after': headerValue(res.headers['retry-after']),
+        date: res.headers.get('date') ?? undefined,
+        'retry-after': res.headers.get('retry-after') ?? undefined,
       };
-      return { status: res.statusCode, headers, body: text, sentAt, receivedAt: Date.now() };
+      return { status: res.status, headers, body: text, sentAt, receivedAt: Date.now() };
     } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
+      const code = codeOf(error);
       const timedOut = timeout.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
       // A connect failure means nothing was sent; anything later may have reached the server.
-      const sent = !(code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ENOTFOUND');
-      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : (error as Error).message || code;
+      const sent = !NOT_SENT.has(code);
+      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : reasonOf(error);
       throw new NetworkError(`${url.host}${url.pathname}: ${reason}`, sent, timedOut, { cause: error });
     }
   }
 
-  async close(): Promise<void> {
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
-  }
+  /** Idle keep-alive sockets are unref'd by fetch; requests in flight end through their signal. */
+  async close(): Promise<void> {}
 }
