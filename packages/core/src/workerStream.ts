@@ -15,8 +15,8 @@ export interface WorkerStreamSetup {
   onError: (error: LogferryError) => void;
 }
 
-
-
+/** Lines split per event-loop turn before yielding to I/O (see splitFrom). */
+const LINES_PER_TURN = 1000;
 
 /**
  * The destination a worker thread hands to thread-stream: text in, split into
@@ -68,18 +68,35 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     }
   };
 
+  // A chunk can hold tens of thousands of lines (thread-stream hands over
+  // whatever accumulated while the worker was busy). Splitting it in one go
+  // would keep the event loop from answering HTTP responses, so the lanes
+  // would idle while the queue grows: split LINES_PER_TURN lines, then yield.
+  let splitting = false;
+  const afterSplit: (() => void)[] = [];
+  const splitFrom = (text: string, from: number, callback: (error?: Error | null) => void): void => {
+    let start = from;
+    let lines = 0;
+    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (end > start) onLine(text.slice(start, end));
+      start = nl + 1;
+      if (++lines === LINES_PER_TURN && text.indexOf('\n', start) !== -1) {
+        splitting = true;
+        setImmediate(splitFrom, text, start, callback);
+        return;
+      }
+    }
+    partial = start === 0 ? text : text.slice(start);
+    splitting = false;
+    for (const resume of afterSplit.splice(0)) resume();
+    callback();
+  };
+
   const stream = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, callback) {
-      const text = partial + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        if (end > start) onLine(text.slice(start, end));
-        start = nl + 1;
-      }
-      partial = start === 0 ? text : text.slice(start);
-      callback();
+      splitFrom(partial + (typeof chunk === 'string' ? chunk : chunk.toString('utf8')), 0, callback);
     },
     final(callback) {
       if (partial !== '') onLine(partial);
@@ -89,8 +106,12 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
   }) as Writable & { flush?: (cb: (err?: Error | null) => void) => void; stats?: () => unknown };
 
   stream.flush = (cb) => {
-    // Every write before the flush was split synchronously: the client already holds those lines.
-    (active ? active.flush() : Promise.resolve()).then(() => cb(), (err: Error) => cb(err));
+    // Lines of a chunk still being split were written before the flush: wait for them first.
+    const flushClient = (): void => {
+      (active ? active.flush() : Promise.resolve()).then(() => cb(), (err: Error) => cb(err));
+    };
+    if (splitting) afterSplit.push(flushClient);
+    else flushClient();
   };
   stream.stats = () => active?.stats() ?? { dropped };
   // Requests from the main thread for stats (winston exposes them).
