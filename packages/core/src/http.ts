@@ -55,7 +55,7 @@ function reasonOf(error: unknown): string {
  * request in flight, so a lane keeps reusing one socket.
  */
 export class HttpClient {
-  async post(url: URL, body: string, options: PostOptions): Promise<HttpResponse> {
+  async post(url: URL, body: string | Uint8Array, options: PostOptions): Promise<HttpResponse> {
     const sentAt = Date.now();
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;

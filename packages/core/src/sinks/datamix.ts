@@ -1,3 +1,4 @@
+import { BodyWriter } from '../bodyWriter.js';
 import { LogferryError } from '../errors.js';
 import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { DatamixSinkOptions } from '../options.js';
@@ -20,6 +21,8 @@ interface Lane {
   ambiguous: boolean;
   /** 401s in a row on fresh sessions; guards against a spin if the server keeps refusing. */
   authFailures: number;
+  /** Reused for every logs request of this lane (one in flight at a time). */
+  body: BodyWriter;
 }
 
 /** Sessions last about an hour; renew well before `expires`, and early for short sessions. */
@@ -95,7 +98,7 @@ export class DatamixSink implements Sink {
     private readonly onSessionCreated: () => void,
   ) {
     this.lanes = options.sessions;
-    this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0 }));
+    this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, body: new BodyWriter() }));
     this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
   }
 
@@ -159,7 +162,7 @@ export class DatamixSink implements Sink {
     const outOfWindow: LogRecord[] = [];
     const sent: LogRecord[] = [];
     let restamped = 0;
-    let body = `{"session":${JSON.stringify(session.token)},"messages":[`;
+    const body = lane.body.reset().append(`{"session":${JSON.stringify(session.token)},"messages":[`);
     for (const record of records) {
       let time = record.time;
       let text = record.text;
@@ -172,16 +175,16 @@ export class DatamixSink implements Sink {
         ({ time, text } = restamp(record, serverNow));
         restamped++;
       }
-      body += `${sent.length === 0 ? '' : ','}{"level":"${record.level}","timestamp":${Math.round(time)},"message":${JSON.stringify(text)}}`;
+      body.append(`${sent.length === 0 ? '' : ','}{"level":"${record.level}","timestamp":${Math.round(time)},"message":${JSON.stringify(text)}}`);
       sent.push(record);
     }
-    body += ']}';
+    body.append(']}');
     if (sent.length === 0) return { kind: 'delivered', rejected: [], outOfWindow, restamped, duplicateAvoided: false };
 
     const url = new URL(`destinations/${encodeURIComponent(session.destination)}/logs`, this.base);
     let res: HttpResponse;
     try {
-      res = await this.http.post(url, body, { timeoutMs: this.requestTimeoutMs, signal });
+      res = await this.http.post(url, body.bytes(), { timeoutMs: this.requestTimeoutMs, signal });
     } catch (error) {
       const sentMaybe = error instanceof NetworkError ? error.sent : true;
       if (sentMaybe) lane.ambiguous = true;

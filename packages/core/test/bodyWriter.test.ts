@@ -1,0 +1,25 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BodyWriter } from '../src/bodyWriter.js';
+
+describe('BodyWriter', () => {
+  it('property: the bytes are the UTF-8 of the appended strings, across growth and reuse', () => {
+    const writer = new BodyWriter(16);
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 200 }), { maxLength: 30 }), (parts) => {
+        writer.reset();
+        for (const part of parts) writer.append(part);
+        const expected = Buffer.from(parts.join(''), 'utf8');
+        expect(Buffer.from(writer.bytes()).equals(expected)).toBe(true);
+        expect(writer.length).toBe(expected.length);
+      }),
+    );
+  });
+
+  it('reset starts a new body in the same buffer', () => {
+    const writer = new BodyWriter(8);
+    writer.append('{"a":"é€😀"}');
+    writer.reset().append('[]');
+    expect(Buffer.from(writer.bytes()).toString()).toBe('[]');
+  });
+});
