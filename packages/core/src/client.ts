@@ -145,7 +145,7 @@ class Pipeline implements Client {
     if (this.fieldNames.length === 0 && this.options.format === 'text') {
       const fast = parsePinoLineFast(line, this.levels, this.messageKey);
       if (fast) {
-        this.accept(fast.level, fast.time, fast.text, undefined);
+        this.acceptJson(fast.level, fast.time, fast.json);
         return;
       }
     }
@@ -172,9 +172,18 @@ class Pipeline implements Client {
   }
 
   private accept(level: DatamixLevel, time: number, text: string, fields: LogRecord['fields']): void {
-    this.counters.logged++;
     const record: LogRecord = { level, time, text, seq: ++this.seq, bytes: this.sink.sizeOf(text) };
     if (fields) record.fields = fields;
+    this.enqueue(record);
+  }
+
+  /** pino's fast path: the message arrives already encoded as JSON. */
+  private acceptJson(level: DatamixLevel, time: number, json: string): void {
+    this.enqueue({ level, time, json, seq: ++this.seq, bytes: this.sink.sizeOf(json) });
+  }
+
+  private enqueue(record: LogRecord): void {
+    this.counters.logged++;
     if (this.state === 'closed') {
       this.undeliverable([record], 'closed');
       return;

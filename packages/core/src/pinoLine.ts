@@ -10,6 +10,14 @@ export interface ParsedLine {
   object?: Record<string, unknown>;
 }
 
+/** What the fast path reads from a pino line: the message already as a JSON string literal. */
+export interface FastLine {
+  level: DatamixLevel;
+  time: number;
+  /** JSON.stringify of the message text, built from the line's own (already escaped) pieces. */
+  json: string;
+}
+
 /**
  * Epoch numbers below 1e11 are seconds (1e11 ms is 1973; 1e11 s is the year 5138):
  * pino's stdTimeFunctions.unixTime writes seconds.
@@ -18,65 +26,84 @@ export function epochMs(value: number): number {
   return value < 1e11 ? value * 1000 : value;
 }
 
-function readInt(line: string, start: number): [value: number, end: number] {
-  let i = start;
-  let value = 0;
-  const first = line.charCodeAt(i);
-  if (first < 48 || first > 57) return [NaN, i];
-  while (i < line.length) {
-    const c = line.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    value = value * 10 + (c - 48);
-    i++;
-  }
-  return [value, i];
-}
+const markers = new Map<string, string>();
 
 /**
  * The fast path for pino's own lines, which always start `{"level":N,"time":N,`
- * and end with the message key: level, time and message are read by position
- * and the fields in between are kept as the JSON pino already wrote, so the hot
- * path does no JSON.parse and no re-serialisation. Anything else returns undefined.
+ * and end with the message key: level, time and message are read by position.
+ * The message's JSON is built from the line itself: the message as pino
+ * escaped it, and the fields in between escaped once more by JSON.stringify.
+ * No JSON.parse, no record object, no text to flatten. Anything else (or
+ * anything doubtful) returns undefined and the slow path decides.
  */
-export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: string): ParsedLine | undefined {
+export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: string): FastLine | undefined {
   if (!line.startsWith('{"level":')) return undefined;
-  const [levelNumber, levelEnd] = readInt(line, 9);
-  if (Number.isNaN(levelNumber) || !line.startsWith(',"time":', levelEnd)) return undefined;
-  const [rawTime, timeEnd] = readInt(line, levelEnd + 8);
-  if (Number.isNaN(rawTime) || line.charCodeAt(line.length - 1) !== 125 /* } */) return undefined;
+  const length = line.length;
+  let i = 9;
+  let c = line.charCodeAt(i);
+  if (c < 48 || c > 57) return undefined;
+  let levelNumber = 0;
+  for (; c >= 48 && c <= 57; c = line.charCodeAt(++i)) levelNumber = levelNumber * 10 + (c - 48);
+  if (!line.startsWith(',"time":', i)) return undefined;
+  i += 8;
+  c = line.charCodeAt(i);
+  if (c < 48 || c > 57) return undefined;
+  let rawTime = 0;
+  for (; c >= 48 && c <= 57; c = line.charCodeAt(++i)) rawTime = rawTime * 10 + (c - 48);
+  if (line.charCodeAt(length - 1) !== 125 /* } */) return undefined;
   const level = levels.fromNumber(levelNumber);
   const time = epochMs(rawTime);
-  const bodyStart = timeEnd + 1; // after the ',' or at the final '}'
-  if (line.charCodeAt(timeEnd) === 125) return { level, time, text: '' };
-  if (line.charCodeAt(timeEnd) !== 44 /* , */) return undefined;
+  if (c === 125 && i === length - 1) return { level, time, json: '""' };
+  if (c !== 44 /* , */) return undefined;
+  const bodyStart = i + 1;
 
-  const marker = `"${messageKey}":"`;
+  let marker = markers.get(messageKey);
+  if (marker === undefined) {
+    marker = `${JSON.stringify(messageKey)}:"`;
+    if (markers.size < 16) markers.set(messageKey, marker);
+  }
   const markerAt = line.lastIndexOf(marker);
   // The message is top-level only if its string closes right before the final '}'.
-  if (markerAt >= bodyStart && (markerAt === bodyStart || line.charCodeAt(markerAt - 1) === 44)) {
-    const msgStart = markerAt + marker.length;
-    const msgEnd = line.length - 2;
-    if (line.charCodeAt(msgEnd) === 34 /* " */ && closesAt(line, msgStart) === msgEnd) {
-      const raw = line.slice(msgStart, msgEnd);
-      const message = raw.indexOf('\\') === -1 ? raw : (JSON.parse(`"${raw}"`) as string);
-      const fieldsEnd = markerAt === bodyStart ? bodyStart : markerAt - 1;
-      const fields = line.slice(bodyStart, fieldsEnd);
-      if (fields === '') return { level, time, text: message };
-      return { level, time, text: message === '' ? `{${fields}}` : `${message} {${fields}}` };
-    }
-  }
-  // No top-level message where pino puts it: the slow path decides (it knows `message`, `timestamp`, …).
-  return undefined;
+  if (markerAt < bodyStart || (markerAt !== bodyStart && line.charCodeAt(markerAt - 1) !== 44)) return undefined;
+  const msgStart = markerAt + marker.length;
+  const msgEnd = length - 2;
+  if (line.charCodeAt(msgEnd) !== 34 /* " */ || closesAt(line, msgStart) !== msgEnd) return undefined;
+  if (markerAt === bodyStart) return { level, time, json: line.slice(msgStart - 1, msgEnd + 1) };
+  // The fields between time and message, as JSON text, escaped once more to sit inside the message string.
+  const fields = JSON.stringify(line.slice(bodyStart, markerAt - 1));
+  if (msgEnd === msgStart) return { level, time, json: `"{${fields.slice(1, -1)}}"` };
+  return { level, time, json: `${line.slice(msgStart - 1, msgEnd)} {${fields.slice(1, -1)}}"` };
 }
 
-/** Index of the closing quote of the JSON string starting at `start`, or -1. */
+/**
+ * Index of the closing quote of the JSON string starting at `start`, or -1;
+ * also -1 for a raw control character, which JSON forbids inside a string
+ * (the slow path then decides, so a malformed line cannot break a batch).
+ */
 function closesAt(line: string, start: number): number {
   for (let i = start; i < line.length; i++) {
     const c = line.charCodeAt(i);
-    if (c === 92 /* \ */) i++;
-    else if (c === 34) return i;
+    if (c === 92 /* \ */) {
+      i = escapeEnd(line, i + 1);
+      if (i === -1) return -1;
+    } else if (c === 34) return i;
+    else if (c < 32) return -1;
   }
   return -1;
+}
+
+const HEX = /^[0-9a-fA-F]{4}$/;
+
+/** Index of the last character of the escape whose letter is at `i`, or -1 if JSON does not allow it. */
+function escapeEnd(line: string, i: number): number {
+  switch (line.charCodeAt(i)) {
+    case 34: case 92: case 47: case 98: case 102: case 110: case 114: case 116: // " \ / b f n r t
+      return i;
+    case 117: // u
+      return HEX.test(line.slice(i + 1, i + 5)) ? i + 4 : -1;
+    default:
+      return -1;
+  }
 }
 
 export function timeOf(value: unknown, fallback: number): number {

@@ -5,8 +5,16 @@ export interface LogRecord {
   level: DatamixLevel;
   /** The record's own time, ms since the epoch. */
   time: number;
-  /** The message text: `msg` followed by the other fields as compact JSON (or the whole record as JSON). */
-  text: string;
+  /**
+   * The message text: `msg` followed by the other fields as compact JSON (or the
+   * whole record as JSON). Absent when the intake built only `json`.
+   */
+  text?: string;
+  /**
+   * The same text as a JSON string literal (quotes included), when the intake
+   * could build it straight from pino's line; bodies and the spool use it as is.
+   */
+  json?: string;
   /** Scalar fields the Initial State sink also sends as signals (only when `sink.fields` is set). */
   fields?: Record<string, string | number | boolean>;
   /** Position in the pipeline, assigned on entry. */
@@ -22,4 +30,14 @@ export interface LogInput {
   message?: unknown;
   msg?: unknown;
   [field: string]: unknown;
+}
+
+/** A record's message text (decoded from `json` when only that was kept). */
+export function textOf(record: Pick<LogRecord, 'text' | 'json'>): string {
+  return record.text ?? (JSON.parse(record.json as string) as string);
+}
+
+/** A record's message as a JSON string literal. */
+export function jsonOf(record: Pick<LogRecord, 'text' | 'json'>): string {
+  return record.json ?? JSON.stringify(record.text);
 }

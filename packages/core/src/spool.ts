@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, fstatSync, statSy
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { isDatamixLevel, type DatamixLevel } from './levels.js';
-import type { LogRecord } from './record.js';
+import { jsonOf, type LogRecord } from './record.js';
 
 // sonic-boom is CommonJS without a named ESM export.
 const { SonicBoom } = createRequire(import.meta.url)('sonic-boom') as typeof import('sonic-boom');
@@ -16,10 +16,10 @@ export interface SpoolEntry {
   fields?: Record<string, string | number | boolean>;
 }
 
-export function spoolLine(record: Pick<LogRecord, 'time' | 'level' | 'text' | 'fields'>): string {
-  const entry: SpoolEntry = { time: record.time, level: record.level, text: record.text };
-  if (record.fields) entry.fields = record.fields;
-  return `${JSON.stringify(entry)}\n`;
+export function spoolLine(record: Pick<LogRecord, 'time' | 'level' | 'text' | 'json' | 'fields'>): string {
+  // The same JSON as JSON.stringify({ time, level, text, fields }), reusing the record's encoded text.
+  const fields = record.fields ? `,"fields":${JSON.stringify(record.fields)}` : '';
+  return `{"time":${JSON.stringify(record.time)},"level":"${record.level}","text":${jsonOf(record)}${fields}}\n`;
 }
 
 /**

@@ -9,7 +9,11 @@ fc.configureGlobal({ seed: 0x10f3e77 });
 const levels = new LevelMap({ pinoLevels: { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } });
 const NOW = 1_700_000_000_000;
 
-const fast = (line: string, key = 'msg'): ReturnType<typeof parsePinoLineFast> => parsePinoLineFast(line, levels, key);
+/** The fast path's answer with its JSON message decoded: JSON.parse also proves it is valid JSON. */
+const fast = (line: string, key = 'msg'): { level: string; time: number; text: string } | undefined => {
+  const f = parsePinoLineFast(line, levels, key);
+  return f && { level: f.level, time: f.time, text: JSON.parse(f.json) as string };
+};
 const slow = (line: string, key = 'msg'): ReturnType<typeof parseLineSlow> => parseLineSlow(line, levels, 'text', key, NOW);
 
 /**
@@ -220,5 +224,25 @@ describe('timeOf', () => {
     expect(timeOf('garbage', 9)).toBe(9);
     expect(timeOf(new Date(Number.NaN), 9)).toBe(9);
     expect(timeOf(undefined, 9)).toBe(9);
+  });
+});
+
+describe('parsePinoLineFast never builds invalid JSON', () => {
+  it('declines a message with a raw control character or a bad escape (the slow path decides)', () => {
+    for (const raw of ['a\tb', 'a\\xb', 'a\\u12', 'a\\u12zz', 'bad\\']) {
+      expect(parsePinoLineFast(`{"level":30,"time":1,"a":1,"msg":"${raw}"}`, levels, 'msg')).toBeUndefined();
+    }
+    expect(fast('{"level":30,"time":1,"msg":"ok \\u00e9 \\/ \\b"}')?.text).toBe('ok é / \b');
+  });
+
+  it('property: on any text that looks like a pino line, an answer is valid JSON', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }), (fields, msg) => {
+        const line = `{"level":30,"time":1,${fields},"msg":"${msg}"}`;
+        const f = parsePinoLineFast(line, levels, 'msg');
+        if (f) expect(() => JSON.parse(f.json) as unknown).not.toThrow();
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -16,7 +16,7 @@ afterEach(() => {
 function rec(i: number, text = `message ${i}`): LogRecord {
   return { level: i % 2 === 0 ? 'info' : 'error', time: 1_700_000_000_000 + i, text, seq: i, bytes: text.length };
 }
-const entryOf = (r: LogRecord): SpoolEntry => ({ time: r.time, level: r.level, text: r.text, ...(r.fields ? { fields: r.fields } : {}) });
+const entryOf = (r: LogRecord): SpoolEntry => ({ time: r.time, level: r.level, text: r.text as string, ...(r.fields ? { fields: r.fields } : {}) });
 const fileSize = (file: string): number => (fs.existsSync(file) ? fs.statSync(file).size : -1);
 
 /** sonic-boom writes asynchronously: wait (bounded) until the file holds `bytes`. */

@@ -2,7 +2,7 @@ import { BodyWriter } from '../bodyWriter.js';
 import { LogferryError } from '../errors.js';
 import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { DatamixSinkOptions } from '../options.js';
-import type { LogRecord } from '../record.js';
+import { jsonOf, type LogRecord } from '../record.js';
 import { parseRetryAfter } from '../retrySchedule.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../timeWindow.js';
@@ -165,17 +165,20 @@ export class DatamixSink implements Sink {
     const body = lane.body.reset().append(`{"session":${JSON.stringify(session.token)},"messages":[`);
     for (const record of records) {
       let time = record.time;
-      let text = record.text;
-      const verdict = classifyTime(time, serverNow);
-      if (verdict !== 'ok') {
+      let json: string;
+      if (classifyTime(time, serverNow) === 'ok') {
+        json = jsonOf(record);
+      } else {
         if (this.stale === 'drop') {
           outOfWindow.push(record);
           continue;
         }
-        ({ time, text } = restamp(record, serverNow));
+        const moved = restamp(record, serverNow);
+        time = moved.time;
+        json = JSON.stringify(moved.text);
         restamped++;
       }
-      body.append(`${sent.length === 0 ? '' : ','}{"level":"${record.level}","timestamp":${Math.round(time)},"message":${JSON.stringify(text)}}`);
+      body.append(`${sent.length === 0 ? '' : ','}{"level":"${record.level}","timestamp":${Math.round(time)},"message":${json}}`);
       sent.push(record);
     }
     body.append(']}');

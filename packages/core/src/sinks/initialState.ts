@@ -3,7 +3,7 @@ import { LogferryError } from '../errors.js';
 import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { InitialStateSinkOptions } from '../options.js';
 import { Pacer } from '../pacer.js';
-import type { LogRecord } from '../record.js';
+import { textOf, type LogRecord } from '../record.js';
 import { parseRetryAfter } from '../retrySchedule.js';
 import type { SendResult, Sink } from '../sink.js';
 import { sleep } from '../sleep.js';
@@ -100,7 +100,7 @@ export class InitialStateSink implements Sink {
     const parts: string[] = [];
     for (const record of records) {
       const e = record.time / 1000;
-      const value = capValue(`${record.level.toUpperCase()} ${record.text}`, max);
+      const value = capValue(`${record.level.toUpperCase()} ${textOf(record)}`, max);
       parts.push(`${this.prefix},"v":${JSON.stringify(value)},"e":${e}}`);
       if (record.fields) {
         for (const [field, prefix] of this.fieldSignals) {
