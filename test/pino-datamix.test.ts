@@ -321,6 +321,33 @@ describe('pino → Datamix: sessions and faults', () => {
   });
 });
 
+describe('pino → Datamix: a burst faster than the API (backpressure)', () => {
+  // A 64 KiB buffer holds ~200 records; 20,000 arrive at once while every logs request takes 40 ms more.
+  const total = 20_000;
+  const slowApi = async (backpressure: boolean): Promise<{ emu: Emulator; logger: pino.Logger }> => {
+    const emu = await res.emulator();
+    emu.faults.delayNext(40, 40, { path: 'logs' });
+    const transport = datamixTransport(emu, { buffer: { maxBytes: 64 * 1024, backpressure }, batch: { maxEvents: 200, intervalMs: 100 } });
+    const logger = pino(transport);
+    for (let n = 0; n < total; n++) logger.info({ n }, 'burst');
+    return { emu, logger };
+  };
+
+  it('while the API answers, the worker stops reading instead of dropping: all 20,000 arrive exactly once', async () => {
+    const { emu, logger } = await slowApi(true);
+    await flushLogger(logger);
+    expectExactlyOnce(emu.datamix.records, total);
+  });
+
+  it('with backpressure: false the buffer bound wins and the oldest records are dropped (the control case)', async () => {
+    const { emu, logger } = await slowApi(false);
+    await flushLogger(logger);
+    const arrived = emu.datamix.records.length;
+    expect(arrived).toBeLessThan(total);
+    expect(onceCheck(seqs(emu.datamix.records), total).duplicates).toEqual([]);
+  });
+});
+
 describe('pino → Datamix: pino configurations', () => {
   it('multi-target transport: logferry (level info) and pino/file both receive their records', async () => {
     const emu = await res.emulator();

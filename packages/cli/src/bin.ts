@@ -58,6 +58,9 @@ async function main(argv: string[]): Promise<number> {
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     client.logLine(line);
     process.stdout.write(`${line}\n`);
+    // The API is up but behind: stop reading stdin for a moment rather than drop lines.
+    const wait = client.capacity();
+    if (wait) await wait;
   }
   await client.close();
   const stats = client.stats();

@@ -36,6 +36,15 @@ export interface Client {
   logLine(line: string): void;
   /** Queues a record already normalised (a spool entry). */
   logEntry(entry: { level: DatamixLevel; time: number; text: string; fields?: LogRecord['fields'] }): void;
+  /**
+   * Backpressure for a source that can wait (a worker's stream, stdin):
+   * undefined when the client takes more now; otherwise a promise that
+   * resolves once the backlog is down to about one batch per lane. It only
+   * waits while the API is answering and merely behind: during an outage,
+   * retries, or once closing, it is undefined and the bounded buffer (with
+   * the spool) takes over, so a source never stalls on a dead API.
+   */
+  capacity(): Promise<void> | undefined;
   /** Resolves once everything logged before the call is delivered, rejected, spooled or dropped (and counted). */
   flush(): Promise<void>;
   /** Flushes within `exitTimeoutMs`, spools (or counts as dropped) what is left, and releases connections. */
@@ -79,6 +88,11 @@ class Pipeline implements Client {
   private lastDropReport = 0;
   private dropTimer: NodeJS.Timeout | undefined;
   private waiters: { target: number; resolve: () => void }[] = [];
+  /** Sources waiting in capacity() for the backlog to shrink. */
+  private capacityWaiters: (() => void)[] = [];
+  /** The last request got an answer the pipeline could act on (not a retry). */
+  private healthy = true;
+  private readonly highWater: { records: number; bytes: number };
   private seq = 0;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | undefined;
@@ -101,6 +115,10 @@ class Pipeline implements Client {
     }
     this.maxBatchBytes = Math.min(options.batch.maxBytes, this.sink.maxBatchBytes);
     this.queue = new RecordQueue(options.buffer.maxBytes, options.buffer.whenFull);
+    this.highWater = {
+      records: 2 * options.batch.maxEvents * this.sink.lanes,
+      bytes: Math.min(2 * this.maxBatchBytes * this.sink.lanes, options.buffer.maxBytes / 2),
+    };
     this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], minSeq: Infinity, abandoned: false }));
     this.spool = options.spool ? new Spool(options.spool.path, options.spool.maxBytes) : undefined;
     this.levels = hooks.levels ?? levelMapFor(options.levels);
@@ -248,6 +266,7 @@ class Pipeline implements Client {
       lane.minSeq = Infinity;
       this.checkWaiters();
       if (this.state !== 'closed') this.pump();
+      this.checkCapacity();
     }
   }
 
@@ -258,6 +277,7 @@ class Pipeline implements Client {
     this.counters.inFlight -= records.length;
     count();
     this.hooks.onSettled?.(records, delivered);
+    this.checkCapacity();
   }
 
   private async deliver(lane: Lane, records: LogRecord[]): Promise<void> {
@@ -270,6 +290,7 @@ class Pipeline implements Client {
       if (lane.abandoned) return;
       switch (result.kind) {
         case 'delivered': {
+          this.healthy = true;
           const c = this.counters;
           return this.settle(lane, records, () => {
             c.delivered += records.length - result.rejected.length - result.outOfWindow.length;
@@ -309,6 +330,8 @@ class Pipeline implements Client {
         }
         case 'retry': {
           this.counters.failedRequests++;
+          this.healthy = false;
+          this.checkCapacity();
           if (result.ambiguous) this.counters.ambiguous++;
           if (this.deadline.signal.aborted) return;
           if (result.immediate) continue;
@@ -401,6 +424,25 @@ class Pipeline implements Client {
 
   // ---- flush and close ----------------------------------------------------
 
+  /** Two batches per lane waiting (or half the buffer) is enough to keep every lane busy. */
+  private overCapacity(): boolean {
+    if (!this.options.buffer.backpressure || !this.healthy || this.state !== 'open' || this.fatal) return false;
+    // Waiting only helps while a request is under way; with every lane idle the backlog is not shrinking.
+    if (!this.lanes.some((lane) => lane.busy)) return false;
+    return this.queue.length > this.highWater.records || this.queue.bytes > this.highWater.bytes;
+  }
+
+  capacity(): Promise<void> | undefined {
+    if (!this.overCapacity()) return undefined;
+    return new Promise((resolve) => this.capacityWaiters.push(resolve));
+  }
+
+  private checkCapacity(): void {
+    if (this.capacityWaiters.length === 0) return;
+    const low = this.queue.length <= this.highWater.records / 2 && this.queue.bytes <= this.highWater.bytes / 2;
+    if (low || !this.overCapacity()) for (const resume of this.capacityWaiters.splice(0)) resume();
+  }
+
   private minUnsettled(): number {
     let min = this.queue.peek()?.seq ?? Infinity;
     for (const lane of this.lanes) if (lane.busy && lane.minSeq < min) min = lane.minSeq;
@@ -434,6 +476,7 @@ class Pipeline implements Client {
 
   private async doClose(): Promise<void> {
     this.state = 'closing';
+    this.checkCapacity();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       this.flush().then(() => false),
@@ -460,6 +503,7 @@ class Pipeline implements Client {
     }
     this.undeliverable(this.queue.drain(), reason);
     for (const w of this.waiters.splice(0)) w.resolve();
+    for (const resume of this.capacityWaiters.splice(0)) resume();
   }
 
   private finish(): void {

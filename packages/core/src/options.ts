@@ -40,8 +40,14 @@ export const optionsSchema = z.strictObject({
     .strictObject({
       maxBytes: z.number().int().min(64 * 1024).default(32 * 1024 * 1024),
       whenFull: z.enum(['drop-oldest', 'drop-newest']).default('drop-oldest'),
+      /**
+       * While the API answers but is behind, stop taking lines from the logger
+       * (pino's and winston's own stream buffers hold them) instead of filling
+       * this buffer and dropping. Never during an outage. false: a strict memory bound.
+       */
+      backpressure: z.boolean().default(true),
     })
-    .default({ maxBytes: 32 * 1024 * 1024, whenFull: 'drop-oldest' }),
+    .default({ maxBytes: 32 * 1024 * 1024, whenFull: 'drop-oldest', backpressure: true }),
   retry: z
     .strictObject({
       baseMs: z.number().int().min(1).default(500),

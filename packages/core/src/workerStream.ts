@@ -72,6 +72,9 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
   // whatever accumulated while the worker was busy). Splitting it in one go
   // would keep the event loop from answering HTTP responses, so the lanes
   // would idle while the queue grows: split LINES_PER_TURN lines, then yield.
+  // When the API answers but is behind, wait for the client's capacity
+  // instead: the backlog then stays in thread-stream's buffer as bytes rather
+  // than in this heap as records, and nothing is dropped for a mere burst.
   let splitting = false;
   const afterSplit: (() => void)[] = [];
   const splitFrom = (text: string, from: number, callback: (error?: Error | null) => void): void => {
@@ -81,13 +84,26 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
       const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       if (end > start) onLine(text.slice(start, end));
       start = nl + 1;
-      if (++lines === LINES_PER_TURN && text.indexOf('\n', start) !== -1) {
+      const wait = active?.capacity();
+      if (wait || ++lines === LINES_PER_TURN) {
+        if (text.indexOf('\n', start) === -1) break;
         splitting = true;
-        setImmediate(splitFrom, text, start, callback);
+        const resume = (): void => splitFrom(text, start, callback);
+        if (wait) void wait.then(resume);
+        else setImmediate(resume);
         return;
       }
     }
     partial = start === 0 ? text : text.slice(start);
+    const wait = active?.capacity();
+    if (wait) {
+      splitting = true;
+      void wait.then(() => done(callback));
+      return;
+    }
+    done(callback);
+  };
+  const done = (callback: (error?: Error | null) => void): void => {
     splitting = false;
     for (const resume of afterSplit.splice(0)) resume();
     callback();

@@ -26,7 +26,7 @@ describe('parseOptions: defaults', () => {
       sink: { type: 'datamix', apiKey: 'k', url: 'https://datamix.mixbook.com', sessions: 1 },
       format: 'text',
       batch: { maxEvents: 2000, maxBytes: 1024 * 1024, intervalMs: 1000 },
-      buffer: { maxBytes: 32 * 1024 * 1024, whenFull: 'drop-oldest' },
+      buffer: { maxBytes: 32 * 1024 * 1024, whenFull: 'drop-oldest', backpressure: true },
       retry: { baseMs: 500, maxMs: 30_000, maxElapsedMs: 300_000, requestTimeoutMs: 15_000 },
       stale: 'drop',
       handleSignals: false,
