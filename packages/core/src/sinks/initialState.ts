@@ -1,6 +1,8 @@
 import { uuidV5 } from '../bucketId.js';
+import { BodyWriter } from '../bodyWriter.js';
 import { LogferryError } from '../errors.js';
 import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
+import type { DatamixLevel } from '../levels.js';
 import type { InitialStateSinkOptions } from '../options.js';
 import { Pacer } from '../pacer.js';
 import { textOf, type LogRecord } from '../record.js';
@@ -16,6 +18,8 @@ export function sanitizeSignal(name: string): string {
   return (clean === '' ? 'log' : clean).slice(0, MAX_SIGNAL);
 }
 
+const LEVEL_PREFIX: Record<DatamixLevel, string> = { debug: 'DEBUG ', info: 'INFO ', warn: 'WARN ', error: 'ERROR ', fatal: 'FATAL ' };
+
 export function capValue(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
@@ -27,6 +31,8 @@ export function capValue(value: string, max: number): string {
  */
 export class InitialStateSink implements Sink {
   readonly lanes = 1;
+  /** Reused for every events request (one lane: one request at a time). */
+  private readonly body = new BodyWriter();
   /** The later API takes about 1 MB a request; stay well under it. */
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
@@ -66,7 +72,7 @@ export class InitialStateSink implements Sink {
     };
   }
 
-  private async paced(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
+  private async paced(url: URL, body: string | Uint8Array, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
     for (let wait = this.pacer.reserve(); wait > 0 && !signal.aborted; wait = this.pacer.reserve()) {
       await sleep(wait, signal);
     }
@@ -94,24 +100,34 @@ export class InitialStateSink implements Sink {
     return { kind: 'fatal', error };
   }
 
-  /** The request body, built by appending already-serialised pieces. */
-  encode(records: LogRecord[]): string {
+  /** The `v` of a record's log event as JSON: `LEVEL text`, capped at maxValueLength. */
+  private valueJson(record: LogRecord, max: number): string {
+    const level = LEVEL_PREFIX[record.level];
+    const json = record.json;
+    // Escapes only lengthen the JSON, so a short enough literal needs no cap: reuse it without decoding.
+    if (json !== undefined && level.length + json.length - 2 <= max) return `"${level}${json.slice(1)}`;
+    return JSON.stringify(capValue(level + textOf(record), max));
+  }
+
+  /** The request body, built by appending already-serialised pieces into one reused buffer. */
+  encode(records: LogRecord[]): Uint8Array {
     const max = this.options.maxValueLength;
-    const parts: string[] = [];
+    const body = this.body.reset().append('[');
+    let first = true;
     for (const record of records) {
       const e = record.time / 1000;
-      const value = capValue(`${record.level.toUpperCase()} ${textOf(record)}`, max);
-      parts.push(`${this.prefix},"v":${JSON.stringify(value)},"e":${e}}`);
+      body.append(`${first ? '' : ','}${this.prefix},"v":${this.valueJson(record, max)},"e":${e}}`);
+      first = false;
       if (record.fields) {
         for (const [field, prefix] of this.fieldSignals) {
           const v = record.fields[field];
           if (v === undefined) continue;
           const typed = typeof v === 'string' ? JSON.stringify(capValue(v, max)) : String(v);
-          parts.push(`${prefix},"v":${typed},"e":${e}}`);
+          body.append(`,${prefix},"v":${typed},"e":${e}}`);
         }
       }
     }
-    return `[${parts.join(',')}]`;
+    return body.append(']').bytes();
   }
 
   async send(_lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {

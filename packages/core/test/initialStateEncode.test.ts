@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HttpClient } from '../src/http.js';
+import { parseOptions, type InitialStateSinkOptions } from '../src/options.js';
+import type { LogRecord } from '../src/record.js';
+import { capValue, InitialStateSink } from '../src/sinks/initialState.js';
+
+const MAX = 40;
+const options = parseOptions({
+  sink: { type: 'initialstate', clientKey: 'k', bucketName: 'b', maxValueLength: MAX },
+}).sink as InitialStateSinkOptions;
+const sink = new InitialStateSink(options, 1000, new HttpClient());
+
+const valuesOf = (records: LogRecord[]): unknown[] =>
+  (JSON.parse(Buffer.from(sink.encode(records)).toString()) as { v: unknown }[]).map((e) => e.v);
+
+describe('InitialStateSink.encode', () => {
+  it('property: a record given as JSON (pino fast path) encodes like the same text, capped at maxValueLength', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 60 }), { minLength: 1, maxLength: 5 }), (texts) => {
+        const asText = texts.map((text, i): LogRecord => ({ level: 'warn', time: 1_700_000_000_000, text, seq: i, bytes: 1 }));
+        const asJson = texts.map((text, i): LogRecord => ({ level: 'warn', time: 1_700_000_000_000, json: JSON.stringify(text), seq: i, bytes: 1 }));
+        const expected = texts.map((text) => capValue(`WARN ${text}`, MAX));
+        expect(valuesOf(asText)).toEqual(expected);
+        expect(valuesOf(asJson)).toEqual(expected);
+      }),
+    );
+  });
+
+  it('caps by the decoded length, not the escaped one', () => {
+    const text = '"'.repeat(30); // 30 characters, 62 once escaped: fits uncapped
+    expect(valuesOf([{ level: 'info', time: 1, json: JSON.stringify(text), seq: 1, bytes: 1 }])).toEqual([`INFO ${text}`]);
+  });
+});
