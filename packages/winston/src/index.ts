@@ -8,11 +8,12 @@ import {
   LogferryError,
   parseOptions,
   type Client,
+  type LevelMap,
   type LogferryOptionsInput,
   type ResolvedOptions,
   type Stats,
 } from '@logferry/core';
-import { recordOf, serializeInfo, type WinstonInfo } from './serialize.js';
+import { recordOf, serializeFast, serializeInfo, type WinstonInfo } from './serialize.js';
 import type { WinstonWorkerData } from './worker.js';
 
 /** logferry's options plus winston-transport's (level, silent, handleExceptions, and `format` as a winston Format object). */
@@ -56,6 +57,8 @@ export class LogferryTransport extends TransportStream {
   private loggedAfterClose = 0;
   /** The worker's last counters, kept once it has stopped. */
   private finalStats: Stats | undefined;
+  /** Levels mapped here so lines can take the worker's fast path (format 'text' only). */
+  private fastLevels: LevelMap | undefined;
 
   constructor(options: LogferryTransportOptions) {
     const own: Record<string, unknown> = {};
@@ -110,6 +113,9 @@ export class LogferryTransport extends TransportStream {
       this.once('finish', off);
     }
     const workerData: WinstonWorkerData = { options: this.raw, winstonLevels: this.levelSet() };
+    // A level override keyed by a number would apply to the fast line's pino number in the worker.
+    const numericOverride = Object.keys(this.resolved.levels ?? {}).some((key) => /^\d+$/.test(key));
+    if (this.resolved.format === 'text' && !numericOverride) this.fastLevels = levelMapFor(this.resolved.levels, { winstonLevels: workerData.winstonLevels });
     const thread = new ThreadStream({ filename: WORKER_FILE, workerData, sync: false }) as Thread;
     thread.on('logferry:error', (error: { code: string; message: string }) => this.reportError(error));
     thread.on('logferry:stats', (id: number, stats: Stats) => {
@@ -165,7 +171,10 @@ export class LogferryTransport extends TransportStream {
     const now = Date.now();
     const formatted = this.resolved.format === 'formatted';
     if (this.inline) this.inline.log(recordOf(info, now, formatted));
-    else this.thread?.write(serializeInfo(info, now, formatted));
+    else {
+      const fast = this.fastLevels && serializeFast(info, now, this.fastLevels.from(info.level));
+      this.thread?.write(fast || serializeInfo(info, now, formatted));
+    }
     next();
   }
 

@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { levelMapFor, parseLineSlow, parsePinoLineFast } from '@logferry/core';
+import { serializeFast, serializeInfo, type WinstonInfo } from '../packages/winston/src/serialize.js';
+
+const NPM = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
+const levels = levelMapFor(undefined, { winstonLevels: NPM });
+const NOW = 1_795_000_000_000;
+
+describe('winston lines in pino shape (the worker fast path)', () => {
+  it('property: ship the same level, time and text as the general JSON line', () => {
+    const key = fc.string({ maxLength: 6 }).filter((k) => !['level', 'timestamp', 'message'].includes(k));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(NPM)),
+        fc.string({ unit: 'binary', maxLength: 30 }),
+        fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
+        fc.option(fc.oneof(fc.integer({ min: 0, max: 4_000_000_000_000 }), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), { nil: undefined }),
+        (level, message, fields, timestamp) => {
+          const info: WinstonInfo = { ...fields, level, message, ...(timestamp === undefined ? {} : { timestamp }) };
+          const fast = serializeFast(info, NOW, levels.from(level));
+          const general = parseLineSlow(serializeInfo(info, NOW).trimEnd(), levels, 'text', 'message', NOW);
+          if (fast === undefined) return;
+          const parsed = parsePinoLineFast(fast.trimEnd(), levels, 'message');
+          expect(parsed, fast).toBeDefined();
+          expect({ level: parsed?.level, time: parsed?.time, text: JSON.parse(parsed?.json ?? 'null') as unknown }).toEqual({
+            level: general?.level,
+            time: general?.time,
+            text: general?.text,
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('declines what the fast shape cannot carry: a non-string message, a fractional time', () => {
+    expect(serializeFast({ level: 'info', message: { a: 1 } }, NOW, 'info')).toBeUndefined();
+    expect(serializeFast({ level: 'info', message: 'x', timestamp: 1.5 }, NOW, 'info')).toBeUndefined();
+    expect(serializeFast({ level: 'info', message: 'x' }, NOW, 'warn')).toBe(`{"level":40,"time":${NOW},"message":"x"}\n`);
+  });
+});
