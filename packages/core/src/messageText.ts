@@ -18,6 +18,8 @@ function errorToJson(error: Error): Record<string, unknown> {
  * BigInt becomes its decimal string, Errors keep message and stack.
  */
 export function safeStringify(value: unknown): string {
+  // The common record is flat: plain JSON.stringify writes it the same, several times faster.
+  if (isFlat(value)) return JSON.stringify(value);
   // Only ancestors count as a cycle: an object referenced twice side by side is written twice.
   const holders: unknown[] = [];
   const originals: unknown[] = [];
@@ -38,6 +40,18 @@ export function safeStringify(value: unknown): string {
   return out ?? '';
 }
 
+/** A plain object whose values are all strings, finite-or-not numbers, booleans, null or undefined. */
+function isFlat(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== null && typeof v === 'object') return false;
+    if (typeof v === 'bigint' || typeof v === 'function') return false;
+  }
+  return true;
+}
 
 export function messageOf(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -155,3 +155,14 @@ describe('messageOf', () => {
     expect(messageOf({ a: 1n })).toBe('{"a":"1"}');
   });
 });
+
+describe('safeStringify agrees with JSON.stringify where JSON.stringify works', () => {
+  it('property: flat and nested JSON-safe objects give the same text', () => {
+    const flat = fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined)));
+    fc.assert(
+      fc.property(fc.oneof(flat, fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 3 }))), (value) => {
+        expect(safeStringify(value)).toBe(JSON.stringify(value));
+      }),
+    );
+  });
+});
