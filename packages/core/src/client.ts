@@ -39,7 +39,7 @@ export interface Client {
   /**
    * Backpressure for a source that can wait (a worker's stream, stdin):
    * undefined when the client takes more now; otherwise a promise that
-   * resolves once the backlog is down to about one batch per lane. It only
+   * resolves once the backlog is down to about half a batch per lane. It only
    * waits while the API is answering and merely behind: during an outage,
    * retries, or once closing, it is undefined and the bounded buffer (with
    * the spool) takes over, so a source never stalls on a dead API.
@@ -116,8 +116,8 @@ class Pipeline implements Client {
     this.maxBatchBytes = Math.min(options.batch.maxBytes, this.sink.maxBatchBytes);
     this.queue = new RecordQueue(options.buffer.maxBytes, options.buffer.whenFull);
     this.highWater = {
-      records: 2 * options.batch.maxEvents * this.sink.lanes,
-      bytes: Math.min(2 * this.maxBatchBytes * this.sink.lanes, options.buffer.maxBytes / 2),
+      records: options.batch.maxEvents * this.sink.lanes,
+      bytes: Math.min(this.maxBatchBytes * this.sink.lanes, options.buffer.maxBytes / 2),
     };
     this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], minSeq: Infinity, abandoned: false }));
     this.spool = options.spool ? new Spool(options.spool.path, options.spool.maxBytes) : undefined;
@@ -424,7 +424,7 @@ class Pipeline implements Client {
 
   // ---- flush and close ----------------------------------------------------
 
-  /** Two batches per lane waiting (or half the buffer) is enough to keep every lane busy. */
+  /** One full batch per lane waiting (or half the buffer) keeps every lane busy; more only costs GC (measured). */
   private overCapacity(): boolean {
     if (!this.options.buffer.backpressure || !this.healthy || this.state !== 'open' || this.fatal) return false;
     // Waiting only helps while a request is under way; with every lane idle the backlog is not shrinking.
