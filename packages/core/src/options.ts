@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LogferryError, redact } from './errors.js';
 import { DATAMIX_LEVELS } from './levels.js';
 

@@ -1,11 +1,11 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, fstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
+import sonicBoom from 'sonic-boom';
 import { isDatamixLevel, type DatamixLevel } from './levels.js';
 import { jsonOf, type LogRecord } from './record.js';
 
-// sonic-boom is CommonJS without a named ESM export.
-const { SonicBoom } = createRequire(import.meta.url)('sonic-boom') as typeof import('sonic-boom');
+// sonic-boom is CommonJS: its named export is a property of the default export.
+const { SonicBoom } = sonicBoom;
 type SonicBoom = InstanceType<typeof SonicBoom>;
 
 /** One spooled record: its own time, level and text. Never a key or token. */

@@ -21,7 +21,8 @@ export type LogferryTransportOptions = Omit<LogferryOptionsInput, 'format'> &
   Omit<TransportStream.TransportStreamOptions, 'format'> & { format?: LogferryOptionsInput['format'] | TransportStream.TransportStreamOptions['format'] };
 
 const TRANSPORT_KEYS = new Set(['level', 'format', 'silent', 'handleExceptions', 'handleRejections', 'log', 'logv', 'close']);
-const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+// The worker's code bundled into one module (scripts/bundle.mjs): it starts in a fraction of the time.
+const WORKER_FILE = fileURLToPath(new URL('./worker.bundle.js', import.meta.url));
 const NPM_LEVELS = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
 
 type Thread = ThreadStream & { worker: { postMessage(msg: unknown): void }; closed?: boolean; ref(): void; unref(): void; flushSync(): void };
