@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { levelMapFor, parseLineSlow, parsePinoLineFast } from '@logferry/core';
+import { levelMapFor, parseLineSlow, parsePinoLineFast, pinoJson } from '@logferry/core';
 import { serializeFast, serializeInfo, type WinstonInfo } from '../packages/winston/src/serialize.js';
 
 const NPM = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
@@ -23,7 +23,7 @@ describe('winston lines in pino shape (the worker fast path)', () => {
           if (fast === undefined) return;
           const parsed = parsePinoLineFast(fast.trimEnd(), levels, 'message');
           expect(parsed, fast).toBeDefined();
-          expect({ level: parsed?.level, time: parsed?.time, text: JSON.parse(parsed?.json ?? 'null') as unknown }).toEqual({
+          expect({ level: parsed?.level, time: parsed?.time, text: parsed && (JSON.parse(pinoJson(parsed)) as unknown) }).toEqual({
             level: general?.level,
             time: general?.time,
             text: general?.text,

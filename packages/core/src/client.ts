@@ -4,7 +4,7 @@ import { HttpClient } from './http.js';
 import { levelMapFor, type DatamixLevel, type LevelMap } from './levels.js';
 import { formatRecordText, safeStringify } from './messageText.js';
 import { parseOptions, secretsOfOptions, type ResolvedOptions } from './options.js';
-import { parseLineSlow, parsePinoLineFast, timeOf } from './pinoLine.js';
+import { parseLineSlow, parsePinoLineFast, pinoJsonLength, timeOf } from './pinoLine.js';
 import type { LogInput, LogRecord } from './record.js';
 import { nextDelay } from './retrySchedule.js';
 import type { Sink } from './sink.js';
@@ -163,7 +163,7 @@ class Pipeline implements Client {
     if (this.fieldNames.length === 0 && this.options.format === 'text') {
       const fast = parsePinoLineFast(line, this.levels, this.messageKey);
       if (fast) {
-        this.acceptJson(fast.level, fast.time, fast.json);
+        this.enqueue({ level: fast.level, time: fast.time, pino: fast, seq: ++this.seq, bytes: this.sink.sizeOf(pinoJsonLength(fast)) });
         return;
       }
     }
@@ -190,14 +190,9 @@ class Pipeline implements Client {
   }
 
   private accept(level: DatamixLevel, time: number, text: string, fields: LogRecord['fields']): void {
-    const record: LogRecord = { level, time, text, seq: ++this.seq, bytes: this.sink.sizeOf(text) };
+    const record: LogRecord = { level, time, text, seq: ++this.seq, bytes: this.sink.sizeOf(text.length) };
     if (fields) record.fields = fields;
     this.enqueue(record);
-  }
-
-  /** pino's fast path: the message arrives already encoded as JSON. */
-  private acceptJson(level: DatamixLevel, time: number, json: string): void {
-    this.enqueue({ level, time, json, seq: ++this.seq, bytes: this.sink.sizeOf(json) });
   }
 
   private enqueue(record: LogRecord): void {

@@ -10,12 +10,37 @@ export interface ParsedLine {
   object?: Record<string, unknown>;
 }
 
-/** What the fast path reads from a pino line: the message already as a JSON string literal. */
+/**
+ * What the fast path reads from a pino line: level and time, and where the
+ * message's two parts sit in the line. Nothing is copied or escaped here: the
+ * Datamix body writes the parts straight into its buffer (BodyWriter.appendPinoMessage),
+ * and `pinoJson` builds the message's JSON string for everything else.
+ */
 export interface FastLine {
   level: DatamixLevel;
   time: number;
-  /** JSON.stringify of the message text, built from the line's own (already escaped) pieces. */
-  json: string;
+  line: string;
+  /** `line.slice(fieldsStart, fieldsEnd)`: the fields between time and the message, as JSON text without braces ('' if none). */
+  fieldsStart: number;
+  fieldsEnd: number;
+  /** `line.slice(msgStart, msgEnd)`: the message as pino escaped it (the inside of a JSON string). */
+  msgStart: number;
+  msgEnd: number;
+}
+
+/** The message text `msg {fields}` as a JSON string literal, built from the line's own pieces (fields escaped once). */
+export function pinoJson(p: FastLine): string {
+  const { line, fieldsStart, fieldsEnd, msgStart, msgEnd } = p;
+  if (fieldsStart === fieldsEnd) return line.slice(msgStart - 1, msgEnd + 1);
+  const fields = JSON.stringify(line.slice(fieldsStart, fieldsEnd));
+  if (msgEnd === msgStart) return `"{${fields.slice(1, -1)}}"`;
+  return `${line.slice(msgStart - 1, msgEnd)} {${fields.slice(1, -1)}}"`;
+}
+
+/** Its length in UTF-16 units, estimated without escaping: the fields' quotes and backslashes are guessed at a quarter of them. */
+export function pinoJsonLength(p: FastLine): number {
+  const fields = p.fieldsEnd - p.fieldsStart;
+  return p.msgEnd - p.msgStart + (fields === 0 ? 2 : fields + (fields >> 2) + 5);
 }
 
 /**
@@ -28,32 +53,45 @@ export function epochMs(value: number): number {
 
 const markers = new Map<string, string>();
 
+/** `line` has `literal` at `at` (charCodeAt: startsWith is slow on the sliced strings lines are). */
+function hasAt(line: string, at: number, literal: string): boolean {
+  for (let k = 0; k < literal.length; k++) if (line.charCodeAt(at + k) !== literal.charCodeAt(k)) return false;
+  return true;
+}
+
+const EMPTY = '{"level":0,"time":0,"msg":""}';
+
 /**
  * The fast path for pino's own lines, which always start `{"level":N,"time":N,`
- * and end with the message key: level, time and message are read by position.
- * The message's JSON is built from the line itself: the message as pino
- * escaped it, and the fields in between escaped once more by JSON.stringify.
- * No JSON.parse, no record object, no text to flatten. Anything else (or
- * anything doubtful) returns undefined and the slow path decides.
+ * and end with the message key: level, time and where the message and the
+ * fields are, read by position. No JSON.parse, no record object, no text to
+ * flatten, nothing copied. Anything else (or anything doubtful) returns
+ * undefined and the slow path decides.
  */
 export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: string): FastLine | undefined {
-  if (!line.startsWith('{"level":')) return undefined;
+  if (!hasAt(line, 0, '{"level":')) return undefined;
   const length = line.length;
   let i = 9;
   let c = line.charCodeAt(i);
   if (c < 48 || c > 57) return undefined;
   let levelNumber = 0;
-  for (; c >= 48 && c <= 57; c = line.charCodeAt(++i)) levelNumber = levelNumber * 10 + (c - 48);
-  if (!line.startsWith(',"time":', i)) return undefined;
+  while (c >= 48 && c <= 57) {
+    levelNumber = levelNumber * 10 + (c - 48);
+    c = line.charCodeAt(++i);
+  }
+  if (!hasAt(line, i, ',"time":')) return undefined;
   i += 8;
   c = line.charCodeAt(i);
   if (c < 48 || c > 57) return undefined;
   let rawTime = 0;
-  for (; c >= 48 && c <= 57; c = line.charCodeAt(++i)) rawTime = rawTime * 10 + (c - 48);
+  while (c >= 48 && c <= 57) {
+    rawTime = rawTime * 10 + (c - 48);
+    c = line.charCodeAt(++i);
+  }
   if (line.charCodeAt(length - 1) !== 125 /* } */) return undefined;
   const level = levels.fromNumber(levelNumber);
   const time = epochMs(rawTime);
-  if (c === 125 && i === length - 1) return { level, time, json: '""' };
+  if (c === 125 && i === length - 1) return { level, time, line: EMPTY, fieldsStart: 0, fieldsEnd: 0, msgStart: EMPTY.length - 2, msgEnd: EMPTY.length - 2 };
   if (c !== 44 /* , */) return undefined;
   const bodyStart = i + 1;
 
@@ -68,11 +106,8 @@ export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: st
   const msgStart = markerAt + marker.length;
   const msgEnd = length - 2;
   if (line.charCodeAt(msgEnd) !== 34 /* " */ || closesAt(line, msgStart) !== msgEnd) return undefined;
-  if (markerAt === bodyStart) return { level, time, json: line.slice(msgStart - 1, msgEnd + 1) };
-  // The fields between time and message, as JSON text, escaped once more to sit inside the message string.
-  const fields = JSON.stringify(line.slice(bodyStart, markerAt - 1));
-  if (msgEnd === msgStart) return { level, time, json: `"{${fields.slice(1, -1)}}"` };
-  return { level, time, json: `${line.slice(msgStart - 1, msgEnd)} {${fields.slice(1, -1)}}"` };
+  const fieldsEnd = markerAt === bodyStart ? bodyStart : markerAt - 1;
+  return { level, time, line, fieldsStart: bodyStart, fieldsEnd, msgStart, msgEnd };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DatamixLevel } from './levels.js';
+import { pinoJson, type FastLine } from './pinoLine.js';
 
 /** One log record after normalisation: what every sink consumes. */
 export interface LogRecord {
@@ -7,14 +8,11 @@ export interface LogRecord {
   time: number;
   /**
    * The message text: `msg` followed by the other fields as compact JSON (or the
-   * whole record as JSON). Absent when the intake built only `json`.
+   * whole record as JSON). Absent when the intake kept pino's line instead.
    */
   text?: string;
-  /**
-   * The same text as a JSON string literal (quotes included), when the intake
-   * could build it straight from pino's line; bodies and the spool use it as is.
-   */
-  json?: string;
+  /** The pino line the message is read from, when the fast path took it (see FastLine). */
+  pino?: FastLine;
   /** Scalar fields the Initial State sink also sends as signals (only when `sink.fields` is set). */
   fields?: Record<string, string | number | boolean>;
   /** Position in the pipeline, assigned on entry. */
@@ -32,12 +30,12 @@ export interface LogInput {
   [field: string]: unknown;
 }
 
-/** A record's message text (decoded from `json` when only that was kept). */
-export function textOf(record: Pick<LogRecord, 'text' | 'json'>): string {
-  return record.text ?? (JSON.parse(record.json as string) as string);
+/** A record's message text (decoded from pino's line when that was kept). */
+export function textOf(record: Pick<LogRecord, 'text' | 'pino'>): string {
+  return record.text ?? (JSON.parse(pinoJson(record.pino as FastLine)) as string);
 }
 
 /** A record's message as a JSON string literal. */
-export function jsonOf(record: Pick<LogRecord, 'text' | 'json'>): string {
-  return record.json ?? JSON.stringify(record.text);
+export function jsonOf(record: Pick<LogRecord, 'text' | 'pino'>): string {
+  return record.pino ? pinoJson(record.pino) : JSON.stringify(record.text);
 }

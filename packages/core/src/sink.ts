@@ -26,7 +26,7 @@ export interface Sink {
   /** Upper bound for a batch's estimated bytes, whatever the batch options say. */
   readonly maxBatchBytes: number;
   /** Estimated bytes a record takes on the wire. */
-  sizeOf(text: string): number;
+  sizeOf(messageLength: number): number;
   /** One attempt to deliver `records` on `lane`. Never throws. */
   send(lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult>;
   close(): Promise<void>;

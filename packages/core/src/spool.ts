@@ -16,7 +16,7 @@ export interface SpoolEntry {
   fields?: Record<string, string | number | boolean>;
 }
 
-export function spoolLine(record: Pick<LogRecord, 'time' | 'level' | 'text' | 'json' | 'fields'>): string {
+export function spoolLine(record: Pick<LogRecord, 'time' | 'level' | 'text' | 'pino' | 'fields'>): string {
   // The same JSON as JSON.stringify({ time, level, text, fields }), reusing the record's encoded text.
   const fields = record.fields ? `,"fields":${JSON.stringify(record.fields)}` : '';
   return `{"time":${JSON.stringify(record.time)},"level":"${record.level}","text":${jsonOf(record)}${fields}}\n`;

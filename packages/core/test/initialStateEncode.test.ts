@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http.js';
 import { parseOptions, type InitialStateSinkOptions } from '../src/options.js';
+import { LevelMap } from '../src/levels.js';
+import { parsePinoLineFast } from '../src/pinoLine.js';
 import type { LogRecord } from '../src/record.js';
 import { capValue, InitialStateSink } from '../src/sinks/initialState.js';
 
@@ -11,15 +13,24 @@ const options = parseOptions({
 }).sink as InitialStateSinkOptions;
 const sink = new InitialStateSink(options, 1000, new HttpClient());
 
+const levels = new LevelMap({ pinoLevels: { info: 30, warn: 40 } });
+
+/** A record as pino's fast path makes it, from a line with `text` as its msg and no other fields. */
+function pinoRecord(text: string, level: 'info' | 'warn', seq: number): LogRecord {
+  const pino = parsePinoLineFast(JSON.stringify({ level: level === 'info' ? 30 : 40, time: 1_700_000_000_000, msg: text }), levels, 'msg');
+  if (!pino) throw new Error('not a fast line');
+  return { level, time: pino.time, pino, seq, bytes: 1 };
+}
+
 const valuesOf = (records: LogRecord[]): unknown[] =>
   (JSON.parse(Buffer.from(sink.encode(records)).toString()) as { v: unknown }[]).map((e) => e.v);
 
 describe('InitialStateSink.encode', () => {
-  it('property: a record given as JSON (pino fast path) encodes like the same text, capped at maxValueLength', () => {
+  it('property: a record kept as a pino line (fast path) encodes like the same text, capped at maxValueLength', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 60 }), { minLength: 1, maxLength: 5 }), (texts) => {
         const asText = texts.map((text, i): LogRecord => ({ level: 'warn', time: 1_700_000_000_000, text, seq: i, bytes: 1 }));
-        const asJson = texts.map((text, i): LogRecord => ({ level: 'warn', time: 1_700_000_000_000, json: JSON.stringify(text), seq: i, bytes: 1 }));
+        const asJson = texts.map((text, i) => pinoRecord(text, 'warn', i));
         const expected = texts.map((text) => capValue(`WARN ${text}`, MAX));
         expect(valuesOf(asText)).toEqual(expected);
         expect(valuesOf(asJson)).toEqual(expected);
@@ -29,6 +40,6 @@ describe('InitialStateSink.encode', () => {
 
   it('caps by the decoded length, not the escaped one', () => {
     const text = '"'.repeat(30); // 30 characters, 62 once escaped: fits uncapped
-    expect(valuesOf([{ level: 'info', time: 1, json: JSON.stringify(text), seq: 1, bytes: 1 }])).toEqual([`INFO ${text}`]);
+    expect(valuesOf([pinoRecord(text, 'info', 1)])).toEqual([`INFO ${text}`]);
   });
 });

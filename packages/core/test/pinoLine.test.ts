@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LevelMap } from '../src/levels.js';
-import { parseLineSlow, parsePinoLineFast, timeOf } from '../src/pinoLine.js';
+import { parseLineSlow, parsePinoLineFast, pinoJson, pinoJsonLength, timeOf } from '../src/pinoLine.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });
@@ -12,7 +12,7 @@ const NOW = 1_700_000_000_000;
 /** The fast path's answer with its JSON message decoded: JSON.parse also proves it is valid JSON. */
 const fast = (line: string, key = 'msg'): { level: string; time: number; text: string } | undefined => {
   const f = parsePinoLineFast(line, levels, key);
-  return f && { level: f.level, time: f.time, text: JSON.parse(f.json) as string };
+  return f && { level: f.level, time: f.time, text: JSON.parse(pinoJson(f)) as string };
 };
 const slow = (line: string, key = 'msg'): ReturnType<typeof parseLineSlow> => parseLineSlow(line, levels, 'text', key, NOW);
 
@@ -240,9 +240,26 @@ describe('parsePinoLineFast never builds invalid JSON', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }), (fields, msg) => {
         const line = `{"level":30,"time":1,${fields},"msg":"${msg}"}`;
         const f = parsePinoLineFast(line, levels, 'msg');
-        if (f) expect(() => JSON.parse(f.json) as unknown).not.toThrow();
+        if (f) expect(() => JSON.parse(pinoJson(f)) as unknown).not.toThrow();
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('pinoJsonLength', () => {
+  it('property: exact when a quarter or less of the fields needs escaping, never below the unescaped length', () => {
+    fc.assert(
+      fc.property(fieldsArb, fc.option(msgTextArb, { nil: undefined }), (fields, msg) => {
+        const f = parsePinoLineFast(pinoLine(30, NOW, fields, msg), levels, 'msg');
+        if (!f) return;
+        const json = pinoJson(f);
+        const fieldsText = f.line.slice(f.fieldsStart, f.fieldsEnd);
+        const escapes = fieldsText.length - fieldsText.replace(/["\\]/g, '').length;
+        if (escapes * 4 <= fieldsText.length) expect(pinoJsonLength(f)).toBeGreaterThanOrEqual(json.length);
+        expect(pinoJsonLength(f)).toBeGreaterThanOrEqual(json.length - escapes);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -102,9 +102,9 @@ export class DatamixSink implements Sink {
     this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
   }
 
-  sizeOf(text: string): number {
+  sizeOf(messageLength: number): number {
     // {"level":"error","timestamp":1700000000000,"message":"..."}, + escaping headroom
-    return text.length + 64;
+    return messageLength + 64;
   }
 
   private async createSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
@@ -164,21 +164,19 @@ export class DatamixSink implements Sink {
     let restamped = 0;
     const body = lane.body.reset().append(`{"session":${JSON.stringify(session.token)},"messages":[`);
     for (const record of records) {
-      let time = record.time;
-      let json: string;
-      if (classifyTime(time, serverNow) === 'ok') {
-        json = jsonOf(record);
+      const separator = sent.length === 0 ? '' : ',';
+      if (classifyTime(record.time, serverNow) === 'ok') {
+        // One string per record, one write: each Buffer write costs ~200 ns whatever its length.
+        body.append(`${separator}{"level":"${record.level}","timestamp":${Math.round(record.time)},"message":${jsonOf(record)}}`);
       } else {
         if (this.stale === 'drop') {
           outOfWindow.push(record);
           continue;
         }
         const moved = restamp(record, serverNow);
-        time = moved.time;
-        json = JSON.stringify(moved.text);
+        body.append(`${separator}{"level":"${record.level}","timestamp":${Math.round(moved.time)},"message":${JSON.stringify(moved.text)}}`);
         restamped++;
       }
-      body.append(`${sent.length === 0 ? '' : ','}{"level":"${record.level}","timestamp":${Math.round(time)},"message":${json}}`);
       sent.push(record);
     }
     body.append(']}');

@@ -6,6 +6,7 @@ import type { DatamixLevel } from '../levels.js';
 import type { InitialStateSinkOptions } from '../options.js';
 import { Pacer } from '../pacer.js';
 import { textOf, type LogRecord } from '../record.js';
+import { pinoJson } from '../pinoLine.js';
 import { parseRetryAfter } from '../retrySchedule.js';
 import type { SendResult, Sink } from '../sink.js';
 import { sleep } from '../sleep.js';
@@ -57,8 +58,8 @@ export class InitialStateSink implements Sink {
     this.eventsUrl = new URL('batch_logs', options.eventsUrl.endsWith('/') ? options.eventsUrl : `${options.eventsUrl}/`);
   }
 
-  sizeOf(text: string): number {
-    const value = Math.min(text.length, this.options.maxValueLength) + 8;
+  sizeOf(messageLength: number): number {
+    const value = Math.min(messageLength, this.options.maxValueLength) + 8;
     return this.prefix.length + value + 40 + this.fieldSignals.length * (this.prefix.length + 48);
   }
 
@@ -103,10 +104,11 @@ export class InitialStateSink implements Sink {
   /** The `v` of a record's log event as JSON: `LEVEL text`, capped at maxValueLength. */
   private valueJson(record: LogRecord, max: number): string {
     const level = LEVEL_PREFIX[record.level];
-    const json = record.json;
+    if (!record.pino) return JSON.stringify(capValue(level + textOf(record), max));
+    const json = pinoJson(record.pino);
     // Escapes only lengthen the JSON, so a short enough literal needs no cap: reuse it without decoding.
-    if (json !== undefined && level.length + json.length - 2 <= max) return `"${level}${json.slice(1)}`;
-    return JSON.stringify(capValue(level + textOf(record), max));
+    if (level.length + json.length - 2 <= max) return `"${level}${json.slice(1)}`;
+    return JSON.stringify(capValue(level + (JSON.parse(json) as string), max));
   }
 
   /** The request body, built by appending already-serialised pieces into one reused buffer. */
