@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpClient, NetworkError } from '../packages/core/src/http.js';
 
 let server: Server | undefined;
@@ -78,6 +78,24 @@ describe('HttpClient', () => {
     expect(hung.message).toContain('timed out after 200 ms');
     const cut = await failure(http.post(new URL('/cut', url), '{}', { timeoutMs: 5000 }));
     expect(cut).toMatchObject({ sent: true, timedOut: false });
+    await http.close();
+  });
+
+  it('the caller’s signal ends a request in flight, and one already aborted sends nothing', async () => {
+    let arrived = 0;
+    const url = await serve(() => {
+      arrived++; // never answer
+    });
+    const http = new HttpClient();
+    const controller = new AbortController();
+    const pending = failure(http.post(url, '{}', { timeoutMs: 60_000, signal: controller.signal }));
+    await vi.waitFor(() => expect(arrived).toBe(1));
+    controller.abort();
+    expect(await pending).toMatchObject({ sent: true, timedOut: false });
+    const early = await failure(http.post(url, '{}', { timeoutMs: 60_000, signal: AbortSignal.abort() }));
+    expect(early).toMatchObject({ timedOut: false });
+    expect(early.message).toContain('aborted');
+    expect(arrived).toBe(1);
     await http.close();
   });
 });

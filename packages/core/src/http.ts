@@ -52,16 +52,25 @@ export class HttpClient {
 
   post(url: URL, body: string | Uint8Array, options: PostOptions): Promise<HttpResponse> {
     const sentAt = Date.now();
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const secure = url.protocol === 'https:';
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
+    const external = options.signal;
     return new Promise((resolve, reject) => {
       // Until the socket is connected nothing can have reached the server.
       let connected = false;
+      let timedOut = false;
+      let settled = false;
+      // A plain timer and one abort listener: AbortSignal.timeout() plus AbortSignal.any() per request cost ~1 ms of CPU each.
+      const done = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        external?.removeEventListener('abort', onAbort);
+        return true;
+      };
       const fail = (error: Error): void => {
+        if (!done()) return;
         const code = (error as { code?: string }).code ?? '';
-        const timedOut = timeout.aborted;
         const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error.message || code;
         reject(new NetworkError(`${url.host}${url.pathname}: ${reason}`, connected, timedOut, { cause: error }));
       };
@@ -71,7 +80,6 @@ export class HttpClient {
           method: 'POST',
           agent: secure ? this.agents.https : this.agents.http,
           headers: { 'content-type': 'application/json', 'content-length': payload.byteLength, ...options.headers },
-          signal,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -81,6 +89,7 @@ export class HttpClient {
             if (!res.complete) fail(new Error('the response was cut off'));
           });
           res.on('end', () => {
+            if (!done()) return;
             resolve({
               status: res.statusCode ?? 0,
               headers: { date: headerValue(res.headers.date), 'retry-after': headerValue(res.headers['retry-after']) },
@@ -91,6 +100,17 @@ export class HttpClient {
           });
         },
       );
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy(new Error('timed out'));
+      }, options.timeoutMs);
+      // Like AbortSignal.timeout(): a request in flight is kept alive by its socket, not by its timer.
+      timer.unref();
+      const onAbort = (): void => {
+        req.destroy(new Error('The operation was aborted'));
+      };
+      if (external?.aborted) onAbort();
+      else external?.addEventListener('abort', onAbort, { once: true });
       req.on('socket', (socket) => {
         if (!socket.connecting) connected = true;
         else socket.once('connect', () => (connected = true));
