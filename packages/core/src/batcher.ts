@@ -2,6 +2,9 @@ import type { LogRecord } from './record.js';
 
 export type WhenFull = 'drop-oldest' | 'drop-newest';
 
+/** What push() returns when nothing was dropped: shared, so the common case allocates nothing. */
+const NOTHING_DROPPED: readonly LogRecord[] = Object.freeze([]);
+
 /**
  * The bounded FIFO between `log()` and the sink: records wait here until a
  * batch closes (maxEvents, maxBytes, or intervalMs since the oldest arrived).
@@ -37,14 +40,16 @@ export class RecordQueue {
   }
 
   /** Adds a record; returns what had to be dropped to stay within maxBytes (maybe the record itself). */
-  push(record: LogRecord, now: number): LogRecord[] {
-    const dropped: LogRecord[] = [];
+  push(record: LogRecord, now: number): readonly LogRecord[] {
+    let dropped = NOTHING_DROPPED;
     if (this.bytesHeld + record.bytes > this.maxBytes) {
       if (this.whenFull === 'drop-newest' || record.bytes > this.maxBytes) return [record];
+      const oldest: LogRecord[] = [];
       while (this.length > 0 && this.bytesHeld + record.bytes > this.maxBytes) {
-        const oldest = this.shift();
-        if (oldest) dropped.push(oldest);
+        const item = this.shift();
+        if (item) oldest.push(item);
       }
+      dropped = oldest;
     }
     this.items.push(record);
     this.arrivals.push(now);
