@@ -26,9 +26,11 @@ function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-type CheckedMessage =
-  | { ok: true; record: { level: string; timestamp: number; message: string } }
-  | { ok: false; rule: string; reason: string };
+interface Rejection {
+  rule: string;
+  reason: string;
+}
+type CheckedMessage = { level: string; timestamp: number; message: string } | Rejection;
 
 /** ISO time when representable; Date cannot print timestamps beyond +-8.64e15 ms. */
 function formatTime(ms: number): string {
@@ -145,19 +147,22 @@ export class DatamixService {
     if (messages.length === 0) {
       this.violations.add('datamix', 'empty-batch', `session ${session.info.id}: logs request with no messages`);
     }
-    messages.forEach((message, index) => {
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index];
       const checked = this.checkMessage(message, now);
-      if (checked.ok) {
-        this.view.records.push({ destination: session.info.destination, sessionId: session.info.id, ...checked.record, receivedAt: now });
+      if (!('rule' in checked)) {
+        const { level, timestamp, message: text } = checked;
+        this.view.records.push({ destination: session.info.destination, sessionId: session.info.id, level, timestamp, message: text, receivedAt: now });
         processed += 1;
-        return;
+        continue;
       }
+      const { rule, reason } = checked;
       // The seed's example sends the index as a string.
-      rejected.push({ index: String(index), message: checked.reason });
+      rejected.push({ index: String(index), message: reason });
       const fields = isPlainObject(message) ? message : {};
-      this.view.rejected.push({ index, message: checked.reason, level: fields['level'], timestamp: fields['timestamp'] });
-      this.violations.add('datamix', checked.rule, `session ${session.info.id}, message ${index}: ${checked.reason}`);
-    });
+      this.view.rejected.push({ index, message: reason, level: fields['level'], timestamp: fields['timestamp'] });
+      this.violations.add('datamix', rule, `session ${session.info.id}, message ${index}: ${reason}`);
+    }
 
     entry.state = 'used';
     const next = newToken();
@@ -167,22 +172,22 @@ export class DatamixService {
   }
 
   private checkMessage(message: unknown, now: number): CheckedMessage {
-    if (!isPlainObject(message)) return { ok: false, rule: 'bad-message', reason: 'message must be an object' };
+    if (!isPlainObject(message)) return { rule: 'bad-message', reason: 'message must be an object' };
     const { level, timestamp, message: text } = message;
     if (typeof level !== 'string' || !LEVELS.has(level)) {
-      return { ok: false, rule: 'bad-level', reason: `Invalid log level: ${describeValue(level)} (use debug, info, warn, error or fatal)` };
+      return { rule: 'bad-level', reason: `Invalid log level: ${describeValue(level)} (use debug, info, warn, error or fatal)` };
     }
     if (typeof timestamp !== 'number' || !Number.isInteger(timestamp)) {
-      return { ok: false, rule: 'bad-timestamp', reason: `Message timestamp must be an integer number of milliseconds since the epoch, got ${describeValue(timestamp)}` };
+      return { rule: 'bad-timestamp', reason: `Message timestamp must be an integer number of milliseconds since the epoch, got ${describeValue(timestamp)}` };
     }
     if (timestamp < now - this.options.pastWindowMs) {
-      return { ok: false, rule: 'time-window', reason: `Message timestamp is too old: ${formatTime(timestamp)}` };
+      return { rule: 'time-window', reason: `Message timestamp is too old: ${formatTime(timestamp)}` };
     }
     if (timestamp > now + this.options.futureWindowMs) {
-      return { ok: false, rule: 'time-window', reason: `Message timestamp is too far in the future: ${formatTime(timestamp)}` };
+      return { rule: 'time-window', reason: `Message timestamp is too far in the future: ${formatTime(timestamp)}` };
     }
-    if (typeof text !== 'string') return { ok: false, rule: 'bad-message', reason: `Message must be a string, got ${describeValue(text)}` };
-    return { ok: true, record: { level, timestamp, message: text } };
+    if (typeof text !== 'string') return { rule: 'bad-message', reason: `Message must be a string, got ${describeValue(text)}` };
+    return { level, timestamp, message: text };
   }
 
   private badBody(reason: string): Reply {

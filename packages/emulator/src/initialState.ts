@@ -112,32 +112,40 @@ export class InitialStateService {
 
     const now = this.clock();
     const owned = this.buckets.get(clientKey) ?? new Map<string, InitialStateBucketInfo>();
+    // A request's events nearly always share one tid: look each distinct one up once.
+    const tids = new Map<string, InitialStateBucketInfo | undefined>();
     const accepted: InitialStateEvent[] = [];
     const problems: Problem[] = [];
-    events.forEach((event, index) => {
-      const checked = this.checkEvent(event, index, now, owned);
-      if (Array.isArray(checked)) problems.push(...checked);
-      else accepted.push({ ...checked, receivedAt: now });
-    });
+    for (let index = 0; index < events.length; index++) {
+      const event = this.checkEvent(events[index], index, now, owned, tids, problems);
+      if (event) accepted.push(event);
+    }
     if (problems.length > 0) {
       for (const problem of problems) this.violations.add('initialstate', problem.rule, problem.detail);
       // One invalid event rejects the whole request: nothing of it is recorded.
       return errorReply(400, `${problems.length} invalid event field(s); first: ${problems[0]?.detail ?? ''}`);
     }
-    this.view.events.push(...accepted);
+    // A loop, not push(...accepted): spreading a huge batch would overflow the stack.
+    for (const event of accepted) this.view.events.push(event);
     return emptyReply(204);
   }
 
+  /** The event as recorded, or undefined after adding what is wrong with it to `problems`. */
   private checkEvent(
     event: unknown,
     index: number,
     now: number,
     owned: Map<string, InitialStateBucketInfo>,
-  ): Omit<InitialStateEvent, 'receivedAt'> | Problem[] {
+    tids: Map<string, InitialStateBucketInfo | undefined>,
+    problems: Problem[],
+  ): InitialStateEvent | undefined {
     const at = `event ${index}`;
-    if (!isPlainObject(event)) return [{ rule: 'bad-event', detail: `${at}: must be an object {b, sn, v, e, tid}` }];
+    if (!isPlainObject(event)) {
+      problems.push({ rule: 'bad-event', detail: `${at}: must be an object {b, sn, v, e, tid}` });
+      return undefined;
+    }
     const { b, sn, v, e, tid } = event;
-    const problems: Problem[] = [];
+    const before = problems.length;
     if (typeof b !== 'string' || b.length === 0 || b.length > MAX_BUCKET_NAME) {
       problems.push({ rule: 'bad-bucket-name', detail: `${at}: b must be a string of 1..${MAX_BUCKET_NAME} characters, got ${describeValue(b)}` });
     }
@@ -149,20 +157,28 @@ export class InitialStateService {
     }
     const epochProblem = this.checkEpoch(e, now);
     if (epochProblem !== undefined) problems.push({ rule: 'bad-epoch', detail: `${at}: ${epochProblem}` });
-    if (!isGuid(tid)) {
+    // `tids` holds only GUIDs already checked in this request.
+    const known = typeof tid === 'string' && tids.has(tid);
+    if (!known && !isGuid(tid)) {
       problems.push({ rule: 'bad-guid', detail: `${at}: tid must be a GUID (8-4-4-4-12 hex), got ${describeValue(tid)}` });
     } else {
-      const bucket = owned.get(tid.toLowerCase());
+      const id = tid as string;
+      let bucket: InitialStateBucketInfo | undefined;
+      if (known) bucket = tids.get(id);
+      else {
+        bucket = owned.get(id.toLowerCase());
+        tids.set(id, bucket);
+      }
       if (bucket === undefined) {
         problems.push({ rule: 'unknown-bucket', detail: `${at}: tid ${tid} was not registered with POST /api/v1/buckets for this client key` });
       } else if (typeof b === 'string' && b !== bucket.bucketName) {
         problems.push({ rule: 'bucket-name-mismatch', detail: `${at}: b ${describeValue(b)} differs from the name of bucket ${tid}, ${describeValue(bucket.bucketName)}` });
       }
     }
-    if (problems.length === 0 && typeof b === 'string' && typeof sn === 'string' && isScalar(v) && typeof e === 'number' && typeof tid === 'string') {
-      return { b, sn, v, e, tid };
+    if (problems.length === before && typeof b === 'string' && typeof sn === 'string' && isScalar(v) && typeof e === 'number' && typeof tid === 'string') {
+      return { b, sn, v, e, tid, receivedAt: now };
     }
-    return problems;
+    return undefined;
   }
 
   /** Returns why `e` is not a plausible epoch in seconds, or undefined when it is. */
