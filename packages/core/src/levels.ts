@@ -85,7 +85,8 @@ export class LevelMap {
     let mapped = this.byNumber.get(level);
     if (mapped === undefined) {
       mapped = own(this.overrides, String(level)) ?? levelFromPinoNumber(level);
-      this.byNumber.set(level, mapped);
+      // Lines from stdin can carry any level: remember a bounded number of them.
+      if (this.byNumber.size < MAX_REMEMBERED) this.byNumber.set(level, mapped);
     }
     return mapped;
   }
@@ -94,7 +95,7 @@ export class LevelMap {
     let mapped = this.byName.get(level);
     if (mapped === undefined) {
       mapped = own(this.overrides, level) ?? own(KNOWN_NAMES, level) ?? own(KNOWN_NAMES, level.toLowerCase()) ?? 'info';
-      this.byName.set(level, mapped);
+      if (this.byName.size < MAX_REMEMBERED) this.byName.set(level, mapped);
     }
     return mapped;
   }
@@ -105,6 +106,9 @@ export class LevelMap {
     return 'info';
   }
 }
+
+/** How many level names and numbers a LevelMap remembers beyond the logger's own. */
+const MAX_REMEMBERED = 1024;
 
 export function compareLevels(a: DatamixLevel, b: DatamixLevel): number {
   return RANK[a] - RANK[b];

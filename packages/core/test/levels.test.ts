@@ -164,6 +164,20 @@ describe('overrides and fallbacks', () => {
     expect(map.fromName('whatever')).toBe('info');
   });
 
+  it('lines with ever new level names or numbers do not grow the map without bound', () => {
+    const map = new LevelMap({ pinoLevels: PINO_DEFAULT });
+    for (let i = 0; i < 5000; i++) {
+      expect(map.fromName(`Warn-${i}`)).toBe('info');
+      expect(map.fromNumber(1000 + i)).toBe('fatal');
+    }
+    const inner = map as unknown as { byName: Map<string, DatamixLevel>; byNumber: Map<number, DatamixLevel> };
+    expect(inner.byName.size).toBeLessThanOrEqual(1024);
+    expect(inner.byNumber.size).toBeLessThanOrEqual(1024);
+    // past the bound, answers are still right
+    expect(map.fromName('WARNING')).toBe('warn');
+    expect(map.fromNumber(45)).toBe('warn');
+  });
+
   it('isDatamixLevel rejects Object.prototype member names', () => {
     // Regression: `value in RANK` also sees inherited members, so a spool line with level "toString" is accepted.
     for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) expect(isDatamixLevel(name)).toBe(false);
