@@ -47,6 +47,11 @@ const MAX_REASONS = 50;
 /** Counts a reason; keeps at most 50 distinct ones so a stream of unique messages cannot grow memory. */
 export function countReason(table: Record<string, number>, reason: string, n = 1): void {
   const key = reason.length > 200 ? `${reason.slice(0, 199)}…` : reason;
-  if (key in table || Object.keys(table).length < MAX_REASONS) table[key] = (table[key] ?? 0) + n;
-  else table.other = (table.other ?? 0) + n;
+  bump(table, Object.hasOwn(table, key) || Object.keys(table).length < MAX_REASONS ? key : 'other', n);
+}
+
+/** Adds n to table[key]; defineProperty so a reason such as "__proto__" or "constructor" is an ordinary key. */
+function bump(table: Record<string, number>, key: string, n: number): void {
+  const value = (Object.hasOwn(table, key) ? (table[key] as number) : 0) + n;
+  Object.defineProperty(table, key, { value, enumerable: true, writable: true, configurable: true });
 }
