@@ -12,9 +12,9 @@ export interface ParsedLine {
 
 /**
  * What the fast path reads from a pino line: level and time, and where the
- * message's two parts sit in the line. Nothing is copied or escaped here: the
- * Datamix body writes the parts straight into its buffer (BodyWriter.appendPinoMessage),
- * and `pinoJson` builds the message's JSON string for everything else.
+ * message's two parts sit in the line. Nothing is copied or escaped here:
+ * `pinoJson` builds the message's JSON string when a request body (or the
+ * spool) needs it, once per record.
  */
 export interface FastLine {
   level: DatamixLevel;
@@ -59,6 +59,7 @@ function hasAt(line: string, at: number, literal: string): boolean {
   return true;
 }
 
+/** Stands in for a line with no message and no fields (`{"level":30,"time":1}`): its message is "". */
 const EMPTY = '{"level":0,"time":0,"msg":""}';
 
 /**
