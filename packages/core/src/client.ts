@@ -421,10 +421,11 @@ class Pipeline implements Client {
 
   /** One full batch per lane waiting (or half the buffer) keeps every lane busy; more only costs GC (measured). */
   private overCapacity(): boolean {
+    // Asked once per line: the cheap test first.
+    if (this.queue.length <= this.highWater.records && this.queue.bytes <= this.highWater.bytes) return false;
     if (!this.options.buffer.backpressure || !this.healthy || this.state !== 'open' || this.fatal) return false;
     // Waiting only helps while a request is under way; with every lane idle the backlog is not shrinking.
-    if (!this.lanes.some((lane) => lane.busy)) return false;
-    return this.queue.length > this.highWater.records || this.queue.bytes > this.highWater.bytes;
+    return this.lanes.some((lane) => lane.busy);
   }
 
   capacity(): Promise<void> | undefined {

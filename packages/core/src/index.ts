@@ -5,7 +5,7 @@ export { LevelMap, levelMapFor, levelFromPinoNumber, DATAMIX_LEVELS, type Datami
 export { classifyTime, ServerClock, PAST_WINDOW_MS, FUTURE_WINDOW_MS, type TimeVerdict } from './timeWindow.js';
 export { RecordQueue, type WhenFull } from './batcher.js';
 export { backoffDelay, nextDelay, parseRetryAfter, type RetryPolicy } from './retrySchedule.js';
-export { formatRecordText, safeStringify } from './messageText.js';
+export { formatRecordText, safeStringify, setField } from './messageText.js';
 export { parsePinoLineFast, parseLineSlow, pinoJson, type FastLine } from './pinoLine.js';
 export { uuidV5, BUCKET_NAMESPACE } from './bucketId.js';
 export { sanitizeSignal } from './sinks/initialState.js';

@@ -53,6 +53,17 @@ function isFlat(value: unknown): value is Record<string, unknown> {
   return true;
 }
 
+/**
+ * Sets an own, enumerable field, also one called `__proto__` (plain assignment
+ * would set the prototype and lose the field). Records stay ordinary objects,
+ * which keep V8's fast properties: a null-prototype object is in dictionary
+ * mode and several times slower to fill and to JSON.stringify.
+ */
+export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 export function messageOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
@@ -65,8 +76,7 @@ export function formatRecordText(record: Record<string, unknown>, format: Messag
   // The logger already formatted the line (winston's info[MESSAGE], put in the message by the transport).
   if (format === 'formatted') return messageOf(Object.hasOwn(record, messageKey) ? record[messageKey] : record.message);
   let message = '';
-  // Null prototype: a field called __proto__ stays a field.
-  const rest = Object.create(null) as Record<string, unknown>;
+  const rest: Record<string, unknown> = {};
   let hasRest = false;
   // level and time travel in Datamix's own fields; `timestamp` too when it is the record's time.
   const timestampIsTime = record.time === undefined;
@@ -76,7 +86,7 @@ export function formatRecordText(record: Record<string, unknown>, format: Messag
     if (key === messageKey || (messageAlias && key === 'message')) {
       message = messageOf(value);
     } else if (key !== 'level' && key !== 'time' && !(timestampIsTime && key === 'timestamp') && value !== undefined) {
-      rest[key] = value;
+      setField(rest, key, value);
       hasRest = true;
     }
   }

@@ -1,3 +1,5 @@
+import { setField } from './messageText.js';
+
 /** Counters every entry point exposes through `stats()`. Plain data: no keys, no tokens. */
 export interface Stats {
   /** Records handed to log(). */
@@ -50,8 +52,7 @@ export function countReason(table: Record<string, number>, reason: string, n = 1
   bump(table, Object.hasOwn(table, key) || Object.keys(table).length < MAX_REASONS ? key : 'other', n);
 }
 
-/** Adds n to table[key]; defineProperty so a reason such as "__proto__" or "constructor" is an ordinary key. */
+/** Adds n to table[key], an own key even when the reason is "__proto__" or "constructor". */
 function bump(table: Record<string, number>, key: string, n: number): void {
-  const value = (Object.hasOwn(table, key) ? (table[key] as number) : 0) + n;
-  Object.defineProperty(table, key, { value, enumerable: true, writable: true, configurable: true });
+  setField(table, key, (Object.hasOwn(table, key) ? (table[key] as number) : 0) + n);
 }
