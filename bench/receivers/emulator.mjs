@@ -1,16 +1,20 @@
 // The logferry emulator (strict Datamix + Initial State), wrapped to the same
 // status interface as the other receivers. Counts accepted Datamix records and
 // Initial State events; `lastAt` is the emulator's receivedAt of the newest one.
+// It keeps only the newest 1,000 records and requests (`maxRecords`; no case
+// makes more requests than that) and counts the rest, as the peers' receivers
+// count and keep nothing; every request is still checked in full (JSON, tokens,
+// levels, time window, Initial State fields).
 import { startEmulator } from '@logferry/emulator';
 
 export async function startLogferryEmulator() {
-  const emu = await startEmulator({ port: 0 });
+  const emu = await startEmulator({ port: 0, maxRecords: 1000 });
   const last = (list) => (list.length > 0 ? list[list.length - 1].receivedAt : 0);
   const view = (api) => {
     const records = api === 'datamix' ? emu.datamix.records : emu.initialState.events;
     const requests = api === 'datamix' ? emu.datamix.requests : emu.initialState.requests;
     return {
-      records: records.length,
+      records: api === 'datamix' ? emu.datamix.received : emu.initialState.received,
       requests: requests.length,
       lastAt: last(records),
       errors: emu.violations.length + requests.filter((r) => r.status >= 400 || r.status === 0).length,

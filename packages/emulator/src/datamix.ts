@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import { describeValue } from './describeValue.js';
 import type { ResolvedOptions } from './options.js';
 import { errorReply, jsonReply, type Reply } from './reply.js';
+import { keepNewest } from './keepNewest.js';
 import type { DatamixDestinationParts, DatamixSessionInfo, DatamixView } from './types.js';
 import type { ViolationLog } from './violations.js';
 
@@ -40,7 +41,7 @@ function formatTime(ms: number): string {
 
 /** The Datamix protocol: sessions, single-use chained tokens, per-message validation. */
 export class DatamixService {
-  readonly view: DatamixView = { records: [], rejected: [], sessions: [], sessionCreations: 0, requests: [] };
+  readonly view: DatamixView = { records: [], received: 0, rejected: [], sessions: [], sessionCreations: 0, requests: [] };
   sessionTtlMs: number;
   private readonly tokens = new Map<string, TokenState>();
 
@@ -55,9 +56,16 @@ export class DatamixService {
   /** Clears what was recorded; live sessions and their tokens stay usable. */
   reset(): void {
     this.view.records.length = 0;
+    this.view.received = 0;
     this.view.rejected.length = 0;
     this.view.requests.length = 0;
     this.view.sessionCreations = 0;
+  }
+
+  /** Every request with its final status (0 = no response was sent). */
+  recordRequest(path: string, status: number): void {
+    this.view.requests.push({ path, status });
+    keepNewest(this.view.requests, this.options.maxRecords);
   }
 
   async createSession(call: ApiCall): Promise<Reply> {
@@ -164,6 +172,9 @@ export class DatamixService {
       this.violations.add('datamix', rule, `session ${session.info.id}, message ${index}: ${reason}`);
     }
 
+    this.view.received += processed;
+    keepNewest(this.view.records, this.options.maxRecords);
+    keepNewest(this.view.rejected, this.options.maxRecords);
     entry.state = 'used';
     const next = newToken();
     this.tokens.set(next, { session, state: 'current' });

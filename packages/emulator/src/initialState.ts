@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { describeValue } from './describeValue.js';
 import type { ResolvedOptions } from './options.js';
 import { emptyReply, errorReply, type Reply } from './reply.js';
+import { keepNewest } from './keepNewest.js';
 import type { InitialStateBucketInfo, InitialStateEvent, InitialStateView } from './types.js';
 import type { ViolationLog } from './violations.js';
 
@@ -30,7 +31,7 @@ interface Problem {
 
 /** The Initial State protocol: bucket registration and strictly validated batch_logs. */
 export class InitialStateService {
-  readonly view: InitialStateView = { buckets: [], bucketCreations: 0, events: [], requests: [] };
+  readonly view: InitialStateView = { buckets: [], bucketCreations: 0, events: [], received: 0, requests: [] };
   /** clientKey -> lower-cased bucketId -> bucket. Buckets belong to the key that registered them. */
   private readonly buckets = new Map<string, Map<string, InitialStateBucketInfo>>();
 
@@ -43,8 +44,15 @@ export class InitialStateService {
   /** Clears what was recorded; registered buckets stay. */
   reset(): void {
     this.view.events.length = 0;
+    this.view.received = 0;
     this.view.requests.length = 0;
     this.view.bucketCreations = 0;
+  }
+
+  /** Every request with its final status (0 = no response was sent), its size and when it came. */
+  recordRequest(path: string, status: number, bytes: number, at: number): void {
+    this.view.requests.push({ path, status, bytes, at });
+    keepNewest(this.view.requests, this.options.maxRecords);
   }
 
   async createBucket(call: ApiCall): Promise<Reply> {
@@ -127,6 +135,8 @@ export class InitialStateService {
     }
     // A loop, not push(...accepted): spreading a huge batch would overflow the stack.
     for (const event of accepted) this.view.events.push(event);
+    this.view.received += accepted.length;
+    keepNewest(this.view.events, this.options.maxRecords);
     return emptyReply(204);
   }
 

@@ -9,10 +9,12 @@ export interface ResolvedOptions {
     sessionTtlMs: number;
     pastWindowMs: number;
     futureWindowMs: number;
+    maxRecords: number;
   };
   initialState: {
     clientKeys: Set<string>;
     maxBodyBytes: number;
+    maxRecords: number;
   };
   clockOffsetMs: number;
   maxBodyBytes: number;
@@ -72,6 +74,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     clientKeys.add(key);
   }
 
+  const maxRecords = nonNegativeInteger('maxRecords', options.maxRecords, 100_000);
   return {
     port,
     host,
@@ -80,10 +83,12 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       sessionTtlMs: nonNegativeInteger('datamix.sessionTtlMs', options.datamix?.sessionTtlMs, 3_600_000),
       pastWindowMs: nonNegativeInteger('datamix.pastWindowMs', options.datamix?.pastWindowMs, 600_000),
       futureWindowMs: nonNegativeInteger('datamix.futureWindowMs', options.datamix?.futureWindowMs, 10_000),
+      maxRecords,
     },
     initialState: {
       clientKeys,
       maxBodyBytes: nonNegativeInteger('initialState.maxBodyBytes', options.initialState?.maxBodyBytes, 1_048_576),
+      maxRecords,
     },
     clockOffsetMs: clockOffset(options.clockOffsetMs),
     maxBodyBytes: nonNegativeInteger('maxBodyBytes', options.maxBodyBytes, 16 * 1024 * 1024),

@@ -27,8 +27,8 @@ export function renderPage(sources: StateSources): string {
 <style>body{font-family:system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse;margin-bottom:1.5rem}
 td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px;text-align:left;vertical-align:top}</style></head>
 <body><h1>logferry emulator</h1>
-<p>Datamix: ${datamix.records.length} records, ${datamix.rejected.length} rejected, ${datamix.sessionCreations} sessions created.
-Initial State: ${initialState.events.length} events, ${initialState.buckets.length} buckets.
+<p>Datamix: ${datamix.received} records, ${datamix.rejected.length} rejected, ${datamix.sessionCreations} sessions created.
+Initial State: ${initialState.received} events, ${initialState.buckets.length} buckets.
 Violations: ${violations.length}. Faults injected: ${injected.length}.</p>
 <h2>Datamix (last ${SHOWN})</h2>
 <table><tr><th>received</th><th>destination</th><th>level</th><th>timestamp</th><th>message</th></tr>

@@ -190,8 +190,8 @@ export class EmulatorServer {
   }
 
   private record(api: ApiRoute['api'], path: string, status: number, bytes: number): void {
-    if (api === 'datamix') this.parts.datamix.view.requests.push({ path, status });
-    else this.parts.initialState.view.requests.push({ path, status, bytes, at: this.parts.clock() });
+    if (api === 'datamix') this.parts.datamix.recordRequest(path, status);
+    else this.parts.initialState.recordRequest(path, status, bytes, this.parts.clock());
   }
 
   private internalError(res: ServerResponse, route: ApiRoute | undefined, error: unknown): void {

@@ -13,14 +13,14 @@ export function stateSummary(sources: StateSources): Record<string, unknown> {
   return {
     datamix: {
       sessionCreations: datamix.sessionCreations,
-      records: datamix.records.length,
+      records: datamix.received,
       rejected: datamix.rejected.length,
       requests: datamix.requests.length,
       sessions: datamix.sessions,
     },
     initialState: {
       bucketCreations: initialState.bucketCreations,
-      events: initialState.events.length,
+      events: initialState.received,
       requests: initialState.requests.length,
       buckets: initialState.buckets,
     },
@@ -33,8 +33,8 @@ export function stateSummary(sources: StateSources): Record<string, unknown> {
 export function stateLine(sources: StateSources): string {
   const { datamix, initialState, violations, injected } = sources;
   return (
-    `datamix: ${datamix.records.length} records, ${datamix.rejected.length} rejected, ${datamix.sessionCreations} sessions created, ` +
-    `${datamix.requests.length} requests; initialstate: ${initialState.events.length} events, ${initialState.bucketCreations} bucket creations, ` +
+    `datamix: ${datamix.received} records, ${datamix.rejected.length} rejected, ${datamix.sessionCreations} sessions created, ` +
+    `${datamix.requests.length} requests; initialstate: ${initialState.received} events, ${initialState.bucketCreations} bucket creations, ` +
     `${initialState.requests.length} requests; ${violations.length} violations` +
     (violations.length > 0 ? ` (${[...new Set(violations.map((v) => v.rule))].join(', ')})` : '') +
     `; ${injected.length} faults injected`

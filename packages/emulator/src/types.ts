@@ -31,6 +31,13 @@ export interface EmulatorOptions {
   clockOffsetMs?: number;
   /** Hard cap for any body, default 16 MiB -> 413. */
   maxBodyBytes?: number;
+  /**
+   * How many entries each list keeps (Datamix records, rejections and requests,
+   * Initial State events and requests): the newest. Default 100_000; 0 keeps
+   * none. `datamix.received` and `initialState.received` count every accepted
+   * one regardless.
+   */
+  maxRecords?: number;
 }
 
 export interface DatamixRecord {
@@ -83,8 +90,10 @@ export interface DatamixSessionInfo {
 }
 
 export interface DatamixView {
-  /** Accepted messages, in acceptance order. */
+  /** Accepted messages, in acceptance order (the newest `maxRecords`). */
   records: DatamixRecord[];
+  /** Accepted messages since the start (or the last reset), including those no longer kept in `records`. */
+  received: number;
   rejected: DatamixRejection[];
   sessions: DatamixSessionInfo[];
   /** Successful POST /sessions. */
@@ -103,7 +112,10 @@ export interface InitialStateView {
   buckets: InitialStateBucketInfo[];
   /** Successful POST /api/v1/buckets. */
   bucketCreations: number;
+  /** Accepted events, in acceptance order (the newest `maxRecords`). */
   events: InitialStateEvent[];
+  /** Accepted events since the start (or the last reset), including those no longer kept in `events`. */
+  received: number;
   /** Every Initial State request with its final status (0 = no response was sent). */
   requests: { path: string; status: number; bytes: number; at: number }[];
 }

@@ -202,4 +202,31 @@ describe('datamix logs', () => {
       await small.close();
     }
   });
+
+  it('keeps the newest maxRecords records and requests, and counts every accepted one', async () => {
+    const small = await startEmulator({ maxRecords: 3 });
+    try {
+      const session = await postJson(`${small.url}/sessions`, { key: 'test-key' });
+      let token = field(session.json, 'token');
+      for (const texts of [['one', 'two'], ['three', 'four'], ['five']]) {
+        const res = await postJson(`${small.url}${LOGS}`, { session: token, messages: texts.map((t) => message(t)) });
+        expect(res.status).toBe(200);
+        token = field(res.json, 'session');
+      }
+      expect(small.datamix.records.map((r) => r.message)).toEqual(['three', 'four', 'five']);
+      expect(small.datamix.received).toBe(5);
+      expect(small.datamix.requests).toHaveLength(3);
+      const state = await request(`${small.url}/_emulator/state`, { method: 'GET' });
+      expect(field(field(state.json, 'datamix'), 'records')).toBe(5);
+      small.reset();
+      expect(small.datamix.received).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('rejects a maxRecords that is not a non-negative integer, naming it', async () => {
+    await expect(startEmulator({ maxRecords: -1 })).rejects.toThrow(/maxRecords must be a non-negative integer/);
+    await expect(startEmulator({ maxRecords: 1.5 })).rejects.toThrow(/maxRecords/);
+  });
 });

@@ -56,6 +56,20 @@ describe('initial state buckets', () => {
 });
 
 describe('initial state batch_logs', () => {
+  it('keeps the newest maxRecords events and counts every accepted one', async () => {
+    const small = await startEmulator({ maxRecords: 2 });
+    try {
+      expect((await postJson(`${small.url}/api/v1/buckets`, BUCKET)).status).toBe(204);
+      const res = await postJson(`${small.url}/batch_logs`, [event({ v: 'a' }), event({ v: 'b' }), event({ v: 'c' })], KEY);
+      expect(res.status).toBe(204);
+      expect(small.initialState.events.map((e) => e.v)).toEqual(['b', 'c']);
+      expect(small.initialState.received).toBe(3);
+      expect(small.initialState.requests.map((r) => r.path)).toEqual(['/api/v1/buckets', '/batch_logs']);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('accepts valid events into a registered bucket', async () => {
     await registerBucket();
     const events = [event(), event({ sn: 'count', v: 3 }), event({ sn: 'ok', v: true })];
