@@ -18,8 +18,12 @@ describe('winston lines in pino shape (the worker fast path)', () => {
         fc.string({ unit: 'binary', maxLength: 30 }),
         fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
         fc.option(fc.oneof(fc.integer({ min: 0, max: 4_000_000_000_000 }), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), { nil: undefined }),
-        (level, message, fields, timestamp) => {
-          const info: WinstonInfo = { ...fields, level, message, ...(timestamp === undefined ? {} : { timestamp }) };
+        // winston's own order (fields, then level and message) and any other.
+        fc.boolean(),
+        (level, message, fields, timestamp, winstonOrder) => {
+          const info: WinstonInfo = winstonOrder
+            ? { ...fields, level, message, ...(timestamp === undefined ? {} : { timestamp }) }
+            : { level, message, ...fields, ...(timestamp === undefined ? {} : { timestamp }) };
           const fast = serializeFast(info, NOW, levels.from(level));
           const general = parseLineSlow(serializeInfo(info, NOW).trimEnd(), levels, 'text', 'message', NOW);
           if (fast === undefined) return;
@@ -40,5 +44,14 @@ describe('winston lines in pino shape (the worker fast path)', () => {
     expect(serializeFast({ level: 'info', message: { a: 1 } }, NOW, 'info')).toBeUndefined();
     expect(serializeFast({ level: 'info', message: 'x', timestamp: 1.5 }, NOW, 'info')).toBeUndefined();
     expect(serializeFast({ level: 'info', message: 'x' }, NOW, 'warn')).toBe(`{"level":40,"time":${NOW},"message":"x"}\n`);
+  });
+
+  it("writes winston's own key order (fields, then level and message) and any other the same", () => {
+    const line = `{"level":30,"time":${NOW},"a":1,"b":"\\"level\\":\\"info\\"","message":"m"}\n`;
+    expect(serializeFast({ a: 1, b: '"level":"info"', level: 'info', message: 'm' }, NOW, 'info')).toBe(line);
+    expect(serializeFast({ level: 'info', message: 'm', a: 1, b: '"level":"info"' }, NOW, 'info')).toBe(line);
+    // A field after level and message that ends like them is still a field.
+    const tricky = { level: 'info', message: 'm', c: { level: 'info', message: 'm' } };
+    expect(serializeFast(tricky, NOW, 'info')).toBe(`{"level":30,"time":${NOW},"c":{"level":"info","message":"m"},"message":"m"}\n`);
   });
 });
