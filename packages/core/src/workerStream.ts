@@ -18,6 +18,9 @@ export interface WorkerStreamSetup {
 /** Lines split per event-loop turn before yielding to I/O (see splitFrom). */
 const LINES_PER_TURN = 1000;
 
+/** Text taken from thread-stream and not yet split, at most (UTF-16 units; see below): 8 Mi, or a quarter of `buffer.maxBytes` if less. */
+const MAX_WAITING_CHARS = 8 * 1024 * 1024;
+
 /**
  * The destination a worker thread hands to thread-stream: text in, split into
  * lines by hand (split2's regex and object-mode streams cost ~10% of the
@@ -52,6 +55,7 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, messageKey });
   }
   const active = client;
+  const maxWaiting = Math.min(MAX_WAITING_CHARS, (options?.buffer.maxBytes ?? Infinity) / 4);
   let dropped = 0;
   let partial = '';
 
@@ -72,52 +76,84 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
   // whatever accumulated while the worker was busy). Splitting it in one go
   // would keep the event loop from answering HTTP responses, so the lanes
   // would idle while the queue grows: split LINES_PER_TURN lines, then yield.
-  // When the API answers but is behind, wait for the client's capacity
-  // instead: the backlog then stays in thread-stream's buffer as bytes rather
-  // than in this heap as records, and nothing is dropped for a mere burst.
+  // When the API answers but is behind, wait for the client's capacity before
+  // splitting more. Meanwhile chunks are still taken as they come, up to
+  // `maxWaiting` characters of unsplit text: a backlog then waits here as the
+  // text itself (no per-line objects) rather than in the app's thread, where
+  // thread-stream keeps one Buffer per line once its shared buffer is full
+  // (measured: ~25 MB more peak RSS at 100k lines). Past `maxWaiting` the
+  // write callback is held and thread-stream stops reading. Nothing is
+  // dropped for a mere burst.
+  const waiting: string[] = [];
+  let waitingChars = 0;
+  /** The write callback held while more than `maxWaiting` characters wait (thread-stream stops reading meanwhile). */
+  let held: ((error?: Error | null) => void) | undefined;
   let splitting = false;
   const afterSplit: (() => void)[] = [];
-  const splitFrom = (text: string, from: number, callback: (error?: Error | null) => void): void => {
-    let start = from;
-    let lines = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (end > start) onLine(text.slice(start, end));
-      start = nl + 1;
-      const wait = active?.capacity();
-      if (wait || ++lines === LINES_PER_TURN) {
-        if (text.indexOf('\n', start) === -1) break;
-        splitting = true;
-        const resume = (): void => splitFrom(text, start, callback);
-        if (wait) void wait.then(resume);
-        else setImmediate(resume);
-        return;
-      }
+
+  const release = (): void => {
+    if (held && waitingChars <= maxWaiting) {
+      const callback = held;
+      held = undefined;
+      callback();
     }
-    partial = start === 0 ? text : text.slice(start);
-    const wait = active?.capacity();
-    if (wait) {
-      splitting = true;
-      void wait.then(() => done(callback));
-      return;
-    }
-    done(callback);
   };
-  const done = (callback: (error?: Error | null) => void): void => {
+  /** Splits the waiting chunks in order, from `from` in the first one. */
+  const splitFrom = (from: number): void => {
+    splitting = true;
+    let lines = 0;
+    while (waiting.length > 0) {
+      const text = waiting[0] as string;
+      let start = from;
+      for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+        if (start === 0 && partial !== '') {
+          // The line began in an earlier chunk: join just that line (concatenating the whole chunk would copy it).
+          const joined = partial + text.slice(0, nl);
+          partial = '';
+          const end = joined.charCodeAt(joined.length - 1) === 13 ? joined.length - 1 : joined.length;
+          if (end > 0) onLine(end === joined.length ? joined : joined.slice(0, end));
+        } else {
+          const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+          if (end > start) onLine(text.slice(start, end));
+        }
+        start = nl + 1;
+        const wait = active?.capacity();
+        if (wait || ++lines === LINES_PER_TURN) {
+          if (text.indexOf('\n', start) === -1 && waiting.length === 1) break;
+          const resume = (): void => splitFrom(start);
+          if (wait) void wait.then(resume);
+          else setImmediate(resume);
+          return;
+        }
+      }
+      waiting.shift();
+      waitingChars -= text.length;
+      partial = start === 0 ? partial + text : partial + text.slice(start);
+      from = 0;
+      release();
+    }
     splitting = false;
     for (const resume of afterSplit.splice(0)) resume();
-    callback();
   };
 
   const stream = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, callback) {
-      splitFrom(partial + (typeof chunk === 'string' ? chunk : chunk.toString('utf8')), 0, callback);
+      const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+      waiting.push(text);
+      waitingChars += text.length;
+      if (!splitting) splitFrom(0);
+      if (waitingChars > maxWaiting) held = callback;
+      else callback();
     },
     final(callback) {
-      if (partial !== '') onLine(partial);
-      partial = '';
-      (active ? active.close() : Promise.resolve()).then(() => callback(), (err: Error) => callback(err));
+      const finish = (): void => {
+        if (partial !== '') onLine(partial);
+        partial = '';
+        (active ? active.close() : Promise.resolve()).then(() => callback(), (err: Error) => callback(err));
+      };
+      if (splitting) afterSplit.push(finish);
+      else finish();
     },
   }) as Writable & { flush?: (cb: (err?: Error | null) => void) => void; stats?: () => unknown };
 
