@@ -4,7 +4,7 @@ import { HttpClient } from './http.js';
 import { levelMapFor, type DatamixLevel, type LevelMap } from './levels.js';
 import { formatRecordText, safeStringify } from './messageText.js';
 import { parseOptions, secretsOfOptions, type ResolvedOptions } from './options.js';
-import { parseLineSlow, parsePinoLineFast, pinoJsonLength, timeOf } from './pinoLine.js';
+import { parseLineSlow, pinoJsonLength, scanPinoLine, timeOf } from './pinoLine.js';
 import type { LogInput, LogRecord } from './record.js';
 import { nextDelay } from './retrySchedule.js';
 import type { Sink } from './sink.js';
@@ -161,9 +161,22 @@ class Pipeline implements Client {
   logLine(line: string): void {
     if (line === '') return;
     if (this.fieldNames.length === 0 && this.options.format === 'text') {
-      const fast = parsePinoLineFast(line, this.levels, this.messageKey);
+      const fast = scanPinoLine(line, this.levels, this.messageKey);
       if (fast) {
-        this.enqueue({ level: fast.level, time: fast.time, pino: fast, seq: ++this.seq, bytes: this.sink.sizeOf(pinoJsonLength(fast)) });
+        // One object per line; the same fields in the same order as accept()'s records, so every record has one shape.
+        this.enqueue({
+          level: fast.level,
+          time: fast.time,
+          text: undefined,
+          line: fast.line,
+          fieldsStart: fast.fieldsStart,
+          fieldsEnd: fast.fieldsEnd,
+          msgStart: fast.msgStart,
+          msgEnd: fast.msgEnd,
+          fields: undefined,
+          seq: ++this.seq,
+          bytes: this.sink.sizeOf(pinoJsonLength(fast)),
+        });
         return;
       }
     }
@@ -190,9 +203,19 @@ class Pipeline implements Client {
   }
 
   private accept(level: DatamixLevel, time: number, text: string, fields: LogRecord['fields']): void {
-    const record: LogRecord = { level, time, text, seq: ++this.seq, bytes: this.sink.sizeOf(text.length) };
-    if (fields) record.fields = fields;
-    this.enqueue(record);
+    this.enqueue({
+      level,
+      time,
+      text,
+      line: undefined,
+      fieldsStart: 0,
+      fieldsEnd: 0,
+      msgStart: 0,
+      msgEnd: 0,
+      fields,
+      seq: ++this.seq,
+      bytes: this.sink.sizeOf(text.length),
+    });
   }
 
   private enqueue(record: LogRecord): void {

@@ -6,7 +6,7 @@ export { classifyTime, ServerClock, PAST_WINDOW_MS, FUTURE_WINDOW_MS, type TimeV
 export { RecordQueue, type WhenFull } from './batcher.js';
 export { backoffDelay, nextDelay, parseRetryAfter, type RetryPolicy } from './retrySchedule.js';
 export { formatRecordText, safeStringify, setField } from './messageText.js';
-export { parsePinoLineFast, parseLineSlow, pinoJson, type FastLine } from './pinoLine.js';
+export { parsePinoLineFast, parseLineSlow, pinoJson, type FastLine, type PinoSpans } from './pinoLine.js';
 export { uuidV5, BUCKET_NAMESPACE } from './bucketId.js';
 export { sanitizeSignal } from './sinks/initialState.js';
 export { readSpool, type SpoolEntry } from './spool.js';

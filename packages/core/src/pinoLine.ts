@@ -10,15 +10,8 @@ export interface ParsedLine {
   object?: Record<string, unknown>;
 }
 
-/**
- * What the fast path reads from a pino line: level and time, and where the
- * message's two parts sit in the line. Nothing is copied or escaped here:
- * `pinoJson` builds the message's JSON string when a request body (or the
- * spool) needs it, once per record.
- */
-export interface FastLine {
-  level: DatamixLevel;
-  time: number;
+/** Where a pino line's message and fields sit in it (nothing copied or escaped). */
+export interface PinoSpans {
   line: string;
   /** `line.slice(fieldsStart, fieldsEnd)`: the fields between time and the message, as JSON text without braces ('' if none). */
   fieldsStart: number;
@@ -28,8 +21,18 @@ export interface FastLine {
   msgEnd: number;
 }
 
+/**
+ * What the fast path reads from a pino line: level and time, and where the
+ * message's two parts sit in the line. `pinoJson` builds the message's JSON
+ * string when a request body (or the spool) needs it, once per record.
+ */
+export interface FastLine extends PinoSpans {
+  level: DatamixLevel;
+  time: number;
+}
+
 /** The message text `msg {fields}` as a JSON string literal, built from the line's own pieces (fields escaped once). */
-export function pinoJson(p: FastLine): string {
+export function pinoJson(p: PinoSpans): string {
   const { line, fieldsStart, fieldsEnd, msgStart, msgEnd } = p;
   if (fieldsStart === fieldsEnd) return line.slice(msgStart - 1, msgEnd + 1);
   const fields = JSON.stringify(line.slice(fieldsStart, fieldsEnd));
@@ -38,7 +41,7 @@ export function pinoJson(p: FastLine): string {
 }
 
 /** Its length in UTF-16 units, estimated without escaping: the fields' quotes and backslashes are guessed at a quarter of them. */
-export function pinoJsonLength(p: FastLine): number {
+export function pinoJsonLength(p: PinoSpans): number {
   const fields = p.fieldsEnd - p.fieldsStart;
   return p.msgEnd - p.msgStart + (fields === 0 ? 2 : fields + (fields >> 2) + 5);
 }
@@ -62,6 +65,9 @@ function hasAt(line: string, at: number, literal: string): boolean {
 /** Stands in for a line with no message and no fields (`{"level":30,"time":1}`): its message is "". */
 const EMPTY = '{"level":0,"time":0,"msg":""}';
 
+/** What scanPinoLine returns: one object, reused by every scan (a record copies what it needs from it). */
+const scanned: FastLine = { level: 'info', time: 0, line: '', fieldsStart: 0, fieldsEnd: 0, msgStart: 0, msgEnd: 0 };
+
 /**
  * The fast path for pino's own lines, which always start `{"level":N,"time":N,`
  * and end with the message key: level, time and where the message and the
@@ -70,6 +76,15 @@ const EMPTY = '{"level":0,"time":0,"msg":""}';
  * undefined and the slow path decides.
  */
 export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: string): FastLine | undefined {
+  const found = scanPinoLine(line, levels, messageKey);
+  return found && { ...found };
+}
+
+/**
+ * parsePinoLineFast without allocating: the result is valid until the next
+ * call (the intake makes its record from it, so a line costs one object).
+ */
+export function scanPinoLine(line: string, levels: LevelMap, messageKey: string): Readonly<FastLine> | undefined {
   if (!hasAt(line, 0, '{"level":')) return undefined;
   const length = line.length;
   let i = 9;
@@ -92,7 +107,7 @@ export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: st
   if (line.charCodeAt(length - 1) !== 125 /* } */) return undefined;
   const level = levels.fromNumber(levelNumber);
   const time = epochMs(rawTime);
-  if (c === 125 && i === length - 1) return { level, time, line: EMPTY, fieldsStart: 0, fieldsEnd: 0, msgStart: EMPTY.length - 2, msgEnd: EMPTY.length - 2 };
+  if (c === 125 && i === length - 1) return found(level, time, EMPTY, 0, 0, EMPTY.length - 2, EMPTY.length - 2);
   if (c !== 44 /* , */) return undefined;
   const bodyStart = i + 1;
 
@@ -108,7 +123,18 @@ export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: st
   const msgEnd = length - 2;
   if (line.charCodeAt(msgEnd) !== 34 /* " */ || closesAt(line, msgStart) !== msgEnd) return undefined;
   const fieldsEnd = markerAt === bodyStart ? bodyStart : markerAt - 1;
-  return { level, time, line, fieldsStart: bodyStart, fieldsEnd, msgStart, msgEnd };
+  return found(level, time, line, bodyStart, fieldsEnd, msgStart, msgEnd);
+}
+
+function found(level: DatamixLevel, time: number, line: string, fieldsStart: number, fieldsEnd: number, msgStart: number, msgEnd: number): FastLine {
+  scanned.level = level;
+  scanned.time = time;
+  scanned.line = line;
+  scanned.fieldsStart = fieldsStart;
+  scanned.fieldsEnd = fieldsEnd;
+  scanned.msgStart = msgStart;
+  scanned.msgEnd = msgEnd;
+  return scanned;
 }
 
 /**

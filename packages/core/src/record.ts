@@ -1,18 +1,20 @@
 import type { DatamixLevel } from './levels.js';
-import { pinoJson, type FastLine } from './pinoLine.js';
+import { pinoJson, type PinoSpans } from './pinoLine.js';
 
-/** One log record after normalisation: what every sink consumes. */
-export interface LogRecord {
+/**
+ * One log record after normalisation: what every sink consumes. A record kept
+ * as pino's line (the fast path) has `line` and its spans instead of `text`;
+ * the intake gives both kinds every field, in one order, so they share one shape.
+ */
+export interface LogRecord extends Partial<PinoSpans> {
   level: DatamixLevel;
   /** The record's own time, ms since the epoch. */
   time: number;
   /**
    * The message text: `msg` followed by the other fields as compact JSON (or the
-   * whole record as JSON). Absent when the intake kept pino's line instead.
+   * whole record as JSON). Absent when the intake kept pino's `line` instead.
    */
   text?: string;
-  /** The pino line the message is read from, when the fast path took it (see FastLine). */
-  pino?: FastLine;
   /** Scalar fields the Initial State sink also sends as signals (only when `sink.fields` is set). */
   fields?: Record<string, string | number | boolean>;
   /** Position in the pipeline, assigned on entry. */
@@ -30,12 +32,19 @@ export interface LogInput {
   [field: string]: unknown;
 }
 
+/** A record's pino line and spans, when the fast path kept them. */
+export function spansOf(record: Partial<PinoSpans>): PinoSpans | undefined {
+  return record.line === undefined ? undefined : (record as PinoSpans);
+}
+
 /** A record's message text (decoded from pino's line when that was kept). */
-export function textOf(record: Pick<LogRecord, 'text' | 'pino'>): string {
-  return record.text ?? (JSON.parse(pinoJson(record.pino as FastLine)) as string);
+export function textOf(record: Pick<LogRecord, 'text' | keyof PinoSpans>): string {
+  const spans = spansOf(record);
+  return spans ? (JSON.parse(pinoJson(spans)) as string) : (record.text as string);
 }
 
 /** A record's message as a JSON string literal. */
-export function jsonOf(record: Pick<LogRecord, 'text' | 'pino'>): string {
-  return record.pino ? pinoJson(record.pino) : JSON.stringify(record.text);
+export function jsonOf(record: Pick<LogRecord, 'text' | keyof PinoSpans>): string {
+  const spans = spansOf(record);
+  return spans ? pinoJson(spans) : JSON.stringify(record.text);
 }

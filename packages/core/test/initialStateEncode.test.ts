@@ -19,7 +19,7 @@ const levels = new LevelMap({ pinoLevels: { info: 30, warn: 40 } });
 function pinoRecord(text: string, level: 'info' | 'warn', seq: number): LogRecord {
   const pino = parsePinoLineFast(JSON.stringify({ level: level === 'info' ? 30 : 40, time: 1_700_000_000_000, msg: text }), levels, 'msg');
   if (!pino) throw new Error('not a fast line');
-  return { level, time: pino.time, pino, seq, bytes: 1 };
+  return { ...pino, level, seq, bytes: 1 };
 }
 
 const valuesOf = (records: LogRecord[]): unknown[] =>

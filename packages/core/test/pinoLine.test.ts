@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LevelMap } from '../src/levels.js';
-import { parseLineSlow, parsePinoLineFast, pinoJson, pinoJsonLength, timeOf } from '../src/pinoLine.js';
+import { parseLineSlow, parsePinoLineFast, pinoJson, pinoJsonLength, scanPinoLine, timeOf } from '../src/pinoLine.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });
@@ -87,6 +87,18 @@ describe('parsePinoLineFast agrees with parseLineSlow', () => {
 });
 
 describe('parsePinoLineFast fixed cases', () => {
+  it('scanPinoLine gives what parsePinoLineFast gives, in one object reused by the next scan; parsePinoLineFast returns a copy', () => {
+    const a = `{"level":30,"time":${NOW},"reqId":7,"msg":"first"}`;
+    const b = `{"level":50,"time":${NOW + 1},"msg":"second"}`;
+    const parsedA = parsePinoLineFast(a, levels, 'msg');
+    const scannedA = scanPinoLine(a, levels, 'msg');
+    expect(scannedA).toEqual(parsedA);
+    const scannedB = scanPinoLine(b, levels, 'msg');
+    expect(scannedB).toBe(scannedA);
+    expect(scannedB).toEqual(parsePinoLineFast(b, levels, 'msg'));
+    expect(parsedA && JSON.parse(pinoJson(parsedA))).toBe('first {"reqId":7}');
+  });
+
   it('level, time and message', () => {
     expect(fast('{"level":30,"time":1700000000000,"msg":"hello"}')).toEqual({ level: 'info', time: 1_700_000_000_000, text: 'hello' });
     expect(fast('{"level":50,"time":1795000000005,"pid":1,"hostname":"h","msg":"boom"}')).toEqual({

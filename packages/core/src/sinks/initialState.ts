@@ -5,7 +5,7 @@ import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { DatamixLevel } from '../levels.js';
 import type { InitialStateSinkOptions } from '../options.js';
 import { Pacer } from '../pacer.js';
-import { textOf, type LogRecord } from '../record.js';
+import { spansOf, textOf, type LogRecord } from '../record.js';
 import { pinoJson } from '../pinoLine.js';
 import { parseRetryAfter } from '../retrySchedule.js';
 import type { SendResult, Sink } from '../sink.js';
@@ -104,8 +104,9 @@ export class InitialStateSink implements Sink {
   /** The `v` of a record's log event as JSON: `LEVEL text`, capped at maxValueLength. */
   private valueJson(record: LogRecord, max: number): string {
     const level = LEVEL_PREFIX[record.level];
-    if (!record.pino) return JSON.stringify(capValue(level + textOf(record), max));
-    const json = pinoJson(record.pino);
+    const spans = spansOf(record);
+    if (!spans) return JSON.stringify(capValue(level + textOf(record), max));
+    const json = pinoJson(spans);
     // Escapes only lengthen the JSON, so a short enough literal needs no cap: reuse it without decoding.
     if (level.length + json.length - 2 <= max) return `"${level}${json.slice(1)}`;
     return JSON.stringify(capValue(level + (JSON.parse(json) as string), max));
