@@ -4,7 +4,7 @@ import { HttpClient } from './http.js';
 import { levelMapFor, type DatamixLevel, type LevelMap } from './levels.js';
 import { formatRecordText, safeStringify } from './messageText.js';
 import { parseOptions, secretsOfOptions, type ResolvedOptions } from './options.js';
-import { parseLineSlow, pinoJsonLength, scanPinoLine, timeOf } from './pinoLine.js';
+import { parseLineSlow, pinoJsonLength, scanPinoLine, timeOf, type PinoSpans } from './pinoLine.js';
 import type { LogInput, LogRecord } from './record.js';
 import { nextDelay } from './retrySchedule.js';
 import type { Sink } from './sink.js';
@@ -64,6 +64,9 @@ interface Lane {
 }
 
 const REPORT_INTERVAL_MS = 10_000;
+
+/** The spans of a record that keeps its text (no pino line): numbers, so its fields hold the same kinds as a pino record's. */
+const NO_SPANS: Partial<PinoSpans> = { line: undefined, fieldsStart: 0, fieldsEnd: 0, msgStart: 0, msgEnd: 0 };
 
 
 /** The pipeline: normalise → bounded queue → batches → sink lanes, with retry, spool and stats. */
@@ -163,20 +166,7 @@ class Pipeline implements Client {
     if (this.fieldNames.length === 0 && this.options.format === 'text') {
       const fast = scanPinoLine(line, this.levels, this.messageKey);
       if (fast) {
-        // One object per line; the same fields in the same order as accept()'s records, so every record has one shape.
-        this.enqueue({
-          level: fast.level,
-          time: fast.time,
-          text: undefined,
-          line: fast.line,
-          fieldsStart: fast.fieldsStart,
-          fieldsEnd: fast.fieldsEnd,
-          msgStart: fast.msgStart,
-          msgEnd: fast.msgEnd,
-          fields: undefined,
-          seq: ++this.seq,
-          bytes: this.sink.sizeOf(pinoJsonLength(fast)),
-        });
+        this.enqueue(this.record(fast.level, fast.time, undefined, fast, undefined, pinoJsonLength(fast)));
         return;
       }
     }
@@ -203,19 +193,31 @@ class Pipeline implements Client {
   }
 
   private accept(level: DatamixLevel, time: number, text: string, fields: LogRecord['fields']): void {
-    this.enqueue({
+    this.enqueue(this.record(level, time, text, NO_SPANS, fields, text.length));
+  }
+
+  /** Every record is made here: all fields, in one order, so both kinds (text, pino line) share one shape. */
+  private record(
+    level: DatamixLevel,
+    time: number,
+    text: string | undefined,
+    spans: Partial<PinoSpans>,
+    fields: LogRecord['fields'],
+    messageLength: number,
+  ): LogRecord {
+    return {
       level,
       time,
       text,
-      line: undefined,
-      fieldsStart: 0,
-      fieldsEnd: 0,
-      msgStart: 0,
-      msgEnd: 0,
+      line: spans.line,
+      fieldsStart: spans.fieldsStart,
+      fieldsEnd: spans.fieldsEnd,
+      msgStart: spans.msgStart,
+      msgEnd: spans.msgEnd,
       fields,
       seq: ++this.seq,
-      bytes: this.sink.sizeOf(text.length),
-    });
+      bytes: this.sink.sizeOf(messageLength),
+    };
   }
 
   private enqueue(record: LogRecord): void {

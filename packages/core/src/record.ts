@@ -32,19 +32,22 @@ export interface LogInput {
   [field: string]: unknown;
 }
 
+/** What a record's message is read from: its text, or pino's line and spans. */
+export type MessageSource = Pick<LogRecord, 'text' | keyof PinoSpans>;
+
 /** A record's pino line and spans, when the fast path kept them. */
 export function spansOf(record: Partial<PinoSpans>): PinoSpans | undefined {
   return record.line === undefined ? undefined : (record as PinoSpans);
 }
 
 /** A record's message text (decoded from pino's line when that was kept). */
-export function textOf(record: Pick<LogRecord, 'text' | keyof PinoSpans>): string {
+export function textOf(record: MessageSource): string {
   const spans = spansOf(record);
   return spans ? (JSON.parse(pinoJson(spans)) as string) : (record.text as string);
 }
 
 /** A record's message as a JSON string literal. */
-export function jsonOf(record: Pick<LogRecord, 'text' | keyof PinoSpans>): string {
+export function jsonOf(record: MessageSource): string {
   const spans = spansOf(record);
   return spans ? pinoJson(spans) : JSON.stringify(record.text);
 }

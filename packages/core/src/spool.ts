@@ -2,8 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, fstatSync, statSy
 import { dirname } from 'node:path';
 import sonicBoom from 'sonic-boom';
 import { isDatamixLevel, type DatamixLevel } from './levels.js';
-import type { PinoSpans } from './pinoLine.js';
-import { jsonOf, type LogRecord } from './record.js';
+import { jsonOf, type LogRecord, type MessageSource } from './record.js';
 
 // sonic-boom is CommonJS: its named export is a property of the default export.
 const { SonicBoom } = sonicBoom;
@@ -17,7 +16,7 @@ export interface SpoolEntry {
   fields?: Record<string, string | number | boolean>;
 }
 
-export function spoolLine(record: Pick<LogRecord, 'time' | 'level' | 'text' | 'fields' | keyof PinoSpans>): string {
+export function spoolLine(record: MessageSource & Pick<LogRecord, 'time' | 'level' | 'fields'>): string {
   // The same JSON as JSON.stringify({ time, level, text, fields }), reusing the record's encoded text.
   const fields = record.fields ? `,"fields":${JSON.stringify(record.fields)}` : '';
   return `{"time":${JSON.stringify(record.time)},"level":"${record.level}","text":${jsonOf(record)}${fields}}\n`;

@@ -106,16 +106,14 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
       const text = waiting[0] as string;
       let start = from;
       for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+        let line = text.slice(start, nl);
         if (start === 0 && partial !== '') {
           // The line began in an earlier chunk: join just that line (concatenating the whole chunk would copy it).
-          const joined = partial + text.slice(0, nl);
+          line = partial + line;
           partial = '';
-          const end = joined.charCodeAt(joined.length - 1) === 13 ? joined.length - 1 : joined.length;
-          if (end > 0) onLine(end === joined.length ? joined : joined.slice(0, end));
-        } else {
-          const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-          if (end > start) onLine(text.slice(start, end));
         }
+        if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+        if (line !== '') onLine(line);
         start = nl + 1;
         const wait = active?.capacity();
         if (wait || ++lines === LINES_PER_TURN) {
