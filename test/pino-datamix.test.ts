@@ -321,6 +321,47 @@ describe('pino → Datamix: sessions and faults', () => {
   });
 });
 
+describe('pino → Datamix: sessions open as the worker starts', () => {
+  it('every lane opens its session before the first line is logged; the first batches use those sessions', async () => {
+    const emu = await res.emulator();
+    const logger = pino({ level: 'trace' }, datamixTransport(emu, {}, { sessions: 2 }));
+    // Nothing logged yet: a worker that waited for its first batch would have made no request.
+    await emu.waitFor(() => emu.datamix.sessionCreations === 2);
+    const total = 500;
+    for (let n = 0; n < total; n++) logger.info({ n }, 'order');
+    await flushLogger(logger);
+
+    expectExactlyOnce(emu.datamix.records, total);
+    expect(emu.datamix.sessionCreations).toBe(2);
+    expect(emu.violations).toEqual([]);
+  });
+
+  it('a session request that fails at start counts as the first batch\'s attempt: retried, every record once', async () => {
+    const emu = await res.emulator();
+    emu.faults.failNext(2, { status: 503, path: 'sessions' });
+    const logger = pino({ level: 'trace' }, datamixTransport(emu));
+    await emu.waitFor(() => emu.faults.injected.length === 1);
+    for (let n = 0; n < 300; n++) logger.info({ n }, 'order');
+    await flushLogger(logger);
+
+    expectExactlyOnce(emu.datamix.records, 300);
+    expect(emu.datamix.requests.filter((r) => r.path === '/sessions').map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(emu.violations).toEqual([]);
+  });
+
+  it('ended with nothing logged while its session request hangs: the transport closes without waiting for it', { timeout: 8000 }, async () => {
+    const emu = await res.emulator();
+    emu.faults.hangNext(1, { path: 'sessions' });
+    // requestTimeoutMs stays at its default (15 s): a close that waited for the request would outlast this test.
+    const transport = datamixTransport(emu);
+    // The worker starts its client once pino has sent it the logger's level config.
+    pino({ level: 'trace' }, transport);
+    await emu.waitFor(() => emu.faults.injected.some((f) => f.kind === 'hang'));
+    await endTransport(transport);
+    expect(emu.datamix.records).toEqual([]);
+  });
+});
+
 describe('pino → Datamix: a burst faster than the API (backpressure)', () => {
   // A 64 KiB buffer holds ~200 records; 20,000 arrive at once while every logs request takes 40 ms more.
   const total = 20_000;

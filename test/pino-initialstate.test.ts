@@ -136,6 +136,21 @@ describe('pino → Initial State: delivery', () => {
   });
 });
 
+describe('pino → Initial State: the bucket is created as the worker starts', () => {
+  it('before the first line is logged, once; the first batch goes straight to /batch_logs', async () => {
+    const emu = await res.emulator();
+    const logger = pino({ level: 'trace' }, isTransport(emu));
+    await emu.waitFor(() => emu.initialState.bucketCreations === 1);
+    const total = 300;
+    for (let n = 0; n < total; n++) logger.info({ n }, 'order');
+    await flushLogger(logger);
+
+    expectExactlyOnce(logEvents(emu), total);
+    expect(emu.initialState.bucketCreations).toBe(1);
+    expect(emu.violations).toEqual([]);
+  });
+});
+
 describe('pino → Initial State: faults', () => {
   it('429 with Retry-After, a 503 burst and a 413: every record exactly once', async () => {
     const emu = await res.emulator();

@@ -138,6 +138,7 @@ class Pipeline implements Client {
         );
       }
     }
+    this.sink.open?.(this.deadline.signal);
   }
 
   // ---- intake -------------------------------------------------------------

@@ -27,6 +27,13 @@ export interface Sink {
   readonly maxBatchBytes: number;
   /** Estimated bytes a record takes on the wire. */
   sizeOf(messageLength: number): number;
+  /**
+   * Starts, without waiting, what every lane's first request needs (a
+   * session, a bucket), so it is ready by the time the first batch is: a new
+   * worker's first batch would otherwise wait a round trip. Its outcome is
+   * the first send's, as if that send had made the request itself.
+   */
+  open?(signal: AbortSignal): void;
   /** One attempt to deliver `records` on `lane`. Never throws. */
   send(lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult>;
   close(): Promise<void>;

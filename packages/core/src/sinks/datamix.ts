@@ -23,6 +23,8 @@ interface Lane {
   authFailures: number;
   /** Reused for every logs request of this lane (one in flight at a time). */
   body: BodyWriter;
+  /** The session open() started; the lane's first send waits for it and takes its outcome. */
+  opening?: Promise<SendResult | undefined>;
 }
 
 /** Sessions last about an hour; renew well before `expires`, and early for short sessions. */
@@ -149,8 +151,17 @@ export class DatamixSink implements Sink {
     return undefined;
   }
 
+  open(signal: AbortSignal): void {
+    for (const lane of this.laneState) lane.opening ??= this.createSession(lane, signal);
+  }
+
   async send(laneIndex: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
     const lane = this.laneState[laneIndex] as Lane;
+    if (lane.opening) {
+      const failed = await lane.opening;
+      lane.opening = undefined;
+      if (failed) return failed;
+    }
     // Keep an ambiguous token until it has told us whether it was used: that is how duplicates are avoided.
     if (!lane.session || (!lane.ambiguous && Date.now() >= lane.session.renewAt)) {
       const failed = await this.createSession(lane, signal);

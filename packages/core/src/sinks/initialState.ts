@@ -38,6 +38,8 @@ export class InitialStateSink implements Sink {
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
   private bucketReady = false;
+  /** The bucket request open() started; the first send takes its outcome. */
+  private opening: Promise<SendResult | undefined> | undefined;
   private readonly pacer: Pacer;
   private readonly prefix: string;
   private readonly fieldSignals: [field: string, prefix: string][];
@@ -133,8 +135,14 @@ export class InitialStateSink implements Sink {
     return body.append(']').bytes();
   }
 
+  open(signal: AbortSignal): void {
+    this.opening ??= this.ensureBucket(signal);
+  }
+
   async send(_lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
-    const bucketFailed = await this.ensureBucket(signal);
+    const opening = this.opening;
+    this.opening = undefined;
+    const bucketFailed = await (opening ?? this.ensureBucket(signal));
     if (bucketFailed) return bucketFailed;
     let res: HttpResponse;
     try {
