@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpClient, NetworkError } from '../packages/core/src/http.js';
 
@@ -97,5 +97,27 @@ describe('HttpClient', () => {
     expect(early.message).toContain('aborted');
     expect(arrived).toBe(1);
     await http.close();
+  });
+
+  it('an https:// URL speaks TLS (loaded on first use): the server sees a ClientHello, not plain HTTP', async () => {
+    const first: Buffer[] = [];
+    const tcp = createTcpServer((socket) => {
+      socket.once('data', (chunk: Buffer) => {
+        first.push(chunk);
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    try {
+      const http = new HttpClient();
+      const port = (tcp.address() as AddressInfo).port;
+      await failure(http.post(new URL(`https://127.0.0.1:${port}/logs`), '{}', { timeoutMs: 10_000 }));
+      // A TLS handshake record (0x16) of TLS 1.x (0x03 ..), where plain HTTP would start with "POST".
+      expect(first).toHaveLength(1);
+      expect([first[0]?.[0], first[0]?.[1]]).toEqual([0x16, 0x03]);
+      await http.close();
+    } finally {
+      await new Promise((resolve) => tcp.close(resolve));
+    }
   });
 });
