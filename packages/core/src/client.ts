@@ -27,6 +27,13 @@ export interface ClientHooks {
   onSettled?: (records: readonly LogRecord[], delivered: boolean) => void;
   /** Main-thread use: flush on beforeExit and spool what is left on exit. Off inside workers. */
   exitHooks?: boolean;
+  /**
+   * Open the session (or bucket) now rather than with the first batch. For
+   * workers, whose thread never keeps the process alive; off on the main
+   * thread, where a client that never logs should make no request and hold
+   * nothing open.
+   */
+  openAtStart?: boolean;
 }
 
 export interface Client {
@@ -138,7 +145,7 @@ class Pipeline implements Client {
         );
       }
     }
-    this.sink.open?.(this.deadline.signal);
+    if (hooks.openAtStart) this.sink.open?.(this.deadline.signal);
   }
 
   // ---- intake -------------------------------------------------------------

@@ -31,7 +31,8 @@ export interface Sink {
    * Starts, without waiting, what every lane's first request needs (a
    * session, a bucket), so it is ready by the time the first batch is: a new
    * worker's first batch would otherwise wait a round trip. Its outcome is
-   * the first send's, as if that send had made the request itself.
+   * the first send's, as if that send had made the request itself. The
+   * pipeline calls it in workers only (see ClientHooks.openAtStart).
    */
   open?(signal: AbortSignal): void;
   /** One attempt to deliver `records` on `lane`. Never throws. */

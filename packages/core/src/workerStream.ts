@@ -52,7 +52,7 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
       ? levelMapFor(options.levels, { winstonLevels: setup.winstonLevels })
       : levelMapFor(options.levels, pinoConfig.levels?.values ? { pinoLevels: pinoConfig.levels.values } : {});
     const messageKey = pinoConfig.messageKey ?? (setup.winstonLevels ? 'message' : 'msg');
-    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, messageKey });
+    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey });
   }
   const active = client;
   const maxWaiting = Math.min(MAX_WAITING_CHARS, (options?.buffer.maxBytes ?? Infinity) / 4);
