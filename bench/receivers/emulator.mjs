@@ -1,8 +1,8 @@
 // The logferry emulator (strict Datamix + Initial State), wrapped to the same
 // status interface as the other receivers. Counts accepted Datamix records and
 // Initial State events; `lastAt` is the emulator's receivedAt of the newest one.
-// It keeps only the newest 1,000 records and requests (`maxRecords`; no case
-// makes more requests than that) and counts the rest, as the peers' receivers
+// It keeps only the newest 1,000 records, requests and violations (`maxRecords`)
+// and counts the rest, as the peers' receivers
 // count and keep nothing; every request is still checked in full (JSON, tokens,
 // levels, time window, Initial State fields).
 import { startEmulator } from '@logferry/emulator';
@@ -15,9 +15,9 @@ export async function startLogferryEmulator() {
     const requests = api === 'datamix' ? emu.datamix.requests : emu.initialState.requests;
     return {
       records: api === 'datamix' ? emu.datamix.received : emu.initialState.received,
-      requests: requests.length,
+      requests: api === 'datamix' ? emu.datamix.requestsTotal : emu.initialState.requestsTotal,
       lastAt: last(records),
-      errors: emu.violations.length + requests.filter((r) => r.status >= 400 || r.status === 0).length,
+      errors: emu.violationsTotal + requests.filter((r) => r.status >= 400 || r.status === 0).length,
       lastError: emu.violations.length > 0 ? `${emu.violations.at(-1).rule}: ${emu.violations.at(-1).detail}` : undefined,
     };
   };

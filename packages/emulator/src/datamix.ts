@@ -41,7 +41,7 @@ function formatTime(ms: number): string {
 
 /** The Datamix protocol: sessions, single-use chained tokens, per-message validation. */
 export class DatamixService {
-  readonly view: DatamixView = { records: [], received: 0, rejected: [], sessions: [], sessionCreations: 0, requests: [] };
+  readonly view: DatamixView = { records: [], received: 0, rejected: [], rejectedTotal: 0, sessions: [], sessionCreations: 0, requests: [], requestsTotal: 0 };
   sessionTtlMs: number;
   private readonly tokens = new Map<string, TokenState>();
 
@@ -58,13 +58,16 @@ export class DatamixService {
     this.view.records.length = 0;
     this.view.received = 0;
     this.view.rejected.length = 0;
+    this.view.rejectedTotal = 0;
     this.view.requests.length = 0;
+    this.view.requestsTotal = 0;
     this.view.sessionCreations = 0;
   }
 
   /** Every request with its final status (0 = no response was sent). */
   recordRequest(path: string, status: number): void {
     this.view.requests.push({ path, status });
+    this.view.requestsTotal += 1;
     keepNewest(this.view.requests, this.options.maxRecords);
   }
 
@@ -169,6 +172,7 @@ export class DatamixService {
       rejected.push({ index: String(index), message: reason });
       const fields = isPlainObject(message) ? message : {};
       this.view.rejected.push({ index, message: reason, level: fields['level'], timestamp: fields['timestamp'] });
+      this.view.rejectedTotal += 1;
       this.violations.add('datamix', rule, `session ${session.info.id}, message ${index}: ${reason}`);
     }
 

@@ -13,7 +13,7 @@ import { waitFor } from './waitFor.js';
 export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const resolved = resolveOptions(options);
   const clock = createClock(resolved.clockOffsetMs);
-  const violations = new ViolationLog(clock);
+  const violations = new ViolationLog(clock, resolved.datamix.maxRecords);
   const datamix = new DatamixService(resolved.datamix, clock, violations);
   const initialState = new InitialStateService(resolved.initialState, clock, violations);
   const faults = new FaultController((ms) => {
@@ -22,7 +22,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, faults, violations });
   const port = await server.listen();
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
-  const sources = { datamix: datamix.view, initialState: initialState.view, violations: violations.list, injected: faults.injected };
+  const sources = { datamix: datamix.view, initialState: initialState.view, violations, injected: faults.injected };
 
   return {
     url: `http://${host}:${port}`,
@@ -31,12 +31,15 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     datamix: datamix.view,
     initialState: initialState.view,
     violations: violations.list,
+    get violationsTotal() {
+      return violations.total;
+    },
     faults,
     waitFor: (predicate, timeoutMs = 30_000) => waitFor(predicate, timeoutMs, () => stateLine(sources)),
     reset() {
       datamix.reset();
       initialState.reset();
-      violations.list.length = 0;
+      violations.clear();
       faults.clear();
       faults.injected.length = 0;
     },

@@ -31,7 +31,7 @@ interface Problem {
 
 /** The Initial State protocol: bucket registration and strictly validated batch_logs. */
 export class InitialStateService {
-  readonly view: InitialStateView = { buckets: [], bucketCreations: 0, events: [], received: 0, requests: [] };
+  readonly view: InitialStateView = { buckets: [], bucketCreations: 0, events: [], received: 0, requests: [], requestsTotal: 0 };
   /** clientKey -> lower-cased bucketId -> bucket. Buckets belong to the key that registered them. */
   private readonly buckets = new Map<string, Map<string, InitialStateBucketInfo>>();
 
@@ -46,12 +46,14 @@ export class InitialStateService {
     this.view.events.length = 0;
     this.view.received = 0;
     this.view.requests.length = 0;
+    this.view.requestsTotal = 0;
     this.view.bucketCreations = 0;
   }
 
   /** Every request with its final status (0 = no response was sent), its size and when it came. */
   recordRequest(path: string, status: number, bytes: number, at: number): void {
     this.view.requests.push({ path, status, bytes, at });
+    this.view.requestsTotal += 1;
     keepNewest(this.view.requests, this.options.maxRecords);
   }
 

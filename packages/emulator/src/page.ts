@@ -20,16 +20,16 @@ export function renderPage(sources: StateSources): string {
   const { datamix, initialState, violations, injected } = sources;
   const records = datamix.records.slice(-SHOWN).reverse();
   const events = initialState.events.slice(-SHOWN).reverse();
-  const recentViolations = violations.slice(-SHOWN).reverse();
+  const recentViolations = violations.list.slice(-SHOWN).reverse();
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
 <title>logferry emulator</title>
 <style>body{font-family:system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse;margin-bottom:1.5rem}
 td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px;text-align:left;vertical-align:top}</style></head>
 <body><h1>logferry emulator</h1>
-<p>Datamix: ${datamix.received} records, ${datamix.rejected.length} rejected, ${datamix.sessionCreations} sessions created.
+<p>Datamix: ${datamix.received} records, ${datamix.rejectedTotal} rejected, ${datamix.sessionCreations} sessions created.
 Initial State: ${initialState.received} events, ${initialState.buckets.length} buckets.
-Violations: ${violations.length}. Faults injected: ${injected.length}.</p>
+Violations: ${violations.total}. Faults injected: ${injected.length}.</p>
 <h2>Datamix (last ${SHOWN})</h2>
 <table><tr><th>received</th><th>destination</th><th>level</th><th>timestamp</th><th>message</th></tr>
 ${records.map((r) => row([isoTime(r.receivedAt), r.destination, r.level, isoTime(r.timestamp), r.message])).join('\n')}</table>

@@ -71,7 +71,7 @@ export class EmulatorServer {
 
   private get sources(): StateSources {
     const { datamix, initialState, violations, faults } = this.parts;
-    return { datamix: datamix.view, initialState: initialState.view, violations: violations.list, injected: faults.injected };
+    return { datamix: datamix.view, initialState: initialState.view, violations, injected: faults.injected };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

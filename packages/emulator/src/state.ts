@@ -1,9 +1,10 @@
-import type { DatamixView, InitialStateView, InjectedFault, Violation } from './types.js';
+import type { DatamixView, InitialStateView, InjectedFault } from './types.js';
+import type { ViolationLog } from './violations.js';
 
 export interface StateSources {
   datamix: DatamixView;
   initialState: InitialStateView;
-  violations: Violation[];
+  violations: ViolationLog;
   injected: InjectedFault[];
 }
 
@@ -14,17 +15,18 @@ export function stateSummary(sources: StateSources): Record<string, unknown> {
     datamix: {
       sessionCreations: datamix.sessionCreations,
       records: datamix.received,
-      rejected: datamix.rejected.length,
-      requests: datamix.requests.length,
+      rejected: datamix.rejectedTotal,
+      requests: datamix.requestsTotal,
       sessions: datamix.sessions,
     },
     initialState: {
       bucketCreations: initialState.bucketCreations,
       events: initialState.received,
-      requests: initialState.requests.length,
+      requests: initialState.requestsTotal,
       buckets: initialState.buckets,
     },
-    violations,
+    violations: violations.list,
+    violationsTotal: violations.total,
     faultsInjected: injected.length,
   };
 }
@@ -33,10 +35,10 @@ export function stateSummary(sources: StateSources): Record<string, unknown> {
 export function stateLine(sources: StateSources): string {
   const { datamix, initialState, violations, injected } = sources;
   return (
-    `datamix: ${datamix.received} records, ${datamix.rejected.length} rejected, ${datamix.sessionCreations} sessions created, ` +
-    `${datamix.requests.length} requests; initialstate: ${initialState.received} events, ${initialState.bucketCreations} bucket creations, ` +
-    `${initialState.requests.length} requests; ${violations.length} violations` +
-    (violations.length > 0 ? ` (${[...new Set(violations.map((v) => v.rule))].join(', ')})` : '') +
+    `datamix: ${datamix.received} records, ${datamix.rejectedTotal} rejected, ${datamix.sessionCreations} sessions created, ` +
+    `${datamix.requestsTotal} requests; initialstate: ${initialState.received} events, ${initialState.bucketCreations} bucket creations, ` +
+    `${initialState.requestsTotal} requests; ${violations.total} violations` +
+    (violations.list.length > 0 ? ` (${[...new Set(violations.list.map((v) => v.rule))].join(', ')})` : '') +
     `; ${injected.length} faults injected`
   );
 }

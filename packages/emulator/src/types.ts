@@ -94,12 +94,17 @@ export interface DatamixView {
   records: DatamixRecord[];
   /** Accepted messages since the start (or the last reset), including those no longer kept in `records`. */
   received: number;
+  /** Refused messages, in order (the newest `maxRecords`). */
   rejected: DatamixRejection[];
+  /** Refused messages since the start (or the last reset), including those no longer kept in `rejected`. */
+  rejectedTotal: number;
   sessions: DatamixSessionInfo[];
   /** Successful POST /sessions. */
   sessionCreations: number;
-  /** Every datamix request with its final status (0 = no response was sent). */
+  /** Every datamix request with its final status (0 = no response was sent); the newest `maxRecords`. */
   requests: { path: string; status: number }[];
+  /** Datamix requests since the start (or the last reset), including those no longer kept in `requests`. */
+  requestsTotal: number;
 }
 
 export interface InitialStateBucketInfo {
@@ -116,8 +121,10 @@ export interface InitialStateView {
   events: InitialStateEvent[];
   /** Accepted events since the start (or the last reset), including those no longer kept in `events`. */
   received: number;
-  /** Every Initial State request with its final status (0 = no response was sent). */
+  /** Every Initial State request with its final status (0 = no response was sent); the newest `maxRecords`. */
   requests: { path: string; status: number; bytes: number; at: number }[];
+  /** Initial State requests since the start (or the last reset), including those no longer kept in `requests`. */
+  requestsTotal: number;
 }
 
 export interface InjectedFault {
@@ -172,7 +179,10 @@ export interface Emulator {
   close(): Promise<void>;
   datamix: DatamixView;
   initialState: InitialStateView;
+  /** Protocol violations, in order (the newest `maxRecords`). */
   violations: Violation[];
+  /** Violations since the start (or the last reset), including those no longer kept in `violations`. */
+  readonly violationsTotal: number;
   faults: EmulatorFaults;
   /** Poll (every 10 ms) until predicate() is true; reject with a descriptive Error after timeoutMs (default 30000). */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;

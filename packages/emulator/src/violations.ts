@@ -1,13 +1,26 @@
 import type { Clock } from './clock.js';
+import { keepNewest } from './keepNewest.js';
 import type { ApiName, Violation } from './types.js';
 
-/** The single list of protocol violations, shared by both APIs. Details never contain keys or tokens. */
+/** The single list of protocol violations, shared by both APIs (the newest `max`). Details never contain keys or tokens. */
 export class ViolationLog {
   readonly list: Violation[] = [];
+  /** Every violation since the start (or the last clear), including those trimmed from `list`. */
+  total = 0;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly max: number,
+  ) {}
 
   add(api: ApiName, rule: string, detail: string): void {
     this.list.push({ api, rule, detail, at: this.clock() });
+    this.total += 1;
+    keepNewest(this.list, this.max);
+  }
+
+  clear(): void {
+    this.list.length = 0;
+    this.total = 0;
   }
 }

@@ -225,6 +225,32 @@ describe('datamix logs', () => {
     }
   });
 
+  it('keeps the newest maxRecords rejections, violations and requests, and counts every one of them', async () => {
+    const small = await startEmulator({ maxRecords: 2 });
+    try {
+      const session = await postJson(`${small.url}/sessions`, { key: 'test-key' });
+      let token = field(session.json, 'token');
+      // Three requests, each with one good message and two bad levels: 6 rejected, 6 violations.
+      for (let round = 0; round < 3; round++) {
+        const res = await postJson(`${small.url}${LOGS}`, { session: token, messages: [message('ok'), message('a', 'loud'), message('b', 'shout')] });
+        expect(res.status).toBe(200);
+        token = field(res.json, 'session');
+      }
+      expect(small.datamix.rejected).toHaveLength(2);
+      expect(small.datamix.rejectedTotal).toBe(6);
+      expect(small.violations.map((v) => v.rule)).toEqual(['bad-level', 'bad-level']);
+      expect(small.violationsTotal).toBe(6);
+      expect(small.datamix.requests).toHaveLength(2);
+      expect(small.datamix.requestsTotal).toBe(4);
+      const state = await request(`${small.url}/_emulator/state`, { method: 'GET' });
+      expect(state.json).toMatchObject({ datamix: { records: 3, rejected: 6, requests: 4 }, violationsTotal: 6 });
+      small.reset();
+      expect([small.datamix.rejectedTotal, small.datamix.requestsTotal, small.violationsTotal]).toEqual([0, 0, 0]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('rejects a maxRecords that is not a non-negative integer, naming it', async () => {
     await expect(startEmulator({ maxRecords: -1 })).rejects.toThrow(/maxRecords must be a non-negative integer/);
     await expect(startEmulator({ maxRecords: 1.5 })).rejects.toThrow(/maxRecords/);

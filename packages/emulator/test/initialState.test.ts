@@ -65,6 +65,9 @@ describe('initial state batch_logs', () => {
       expect(small.initialState.events.map((e) => e.v)).toEqual(['b', 'c']);
       expect(small.initialState.received).toBe(3);
       expect(small.initialState.requests.map((r) => r.path)).toEqual(['/api/v1/buckets', '/batch_logs']);
+      expect((await postJson(`${small.url}/batch_logs`, [event({ v: 'd' })], KEY)).status).toBe(204);
+      expect(small.initialState.requests.map((r) => r.path)).toEqual(['/batch_logs', '/batch_logs']);
+      expect(small.initialState.requestsTotal).toBe(3);
     } finally {
       await small.close();
     }
