@@ -7,8 +7,10 @@ import { DATAMIX_LEVELS } from './levels.js';
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
  * worker loads this in a new thread; classic zod costs each ~38 ms of CPU to
  * load and ~3 MB of memory, zod/mini with its English messages ~16 ms and ~1 MB.
+ * The messages are passed per parse, not with z.config(): that would change
+ * the locale of the host app's own zod.
  */
-z.config(en());
+const english = en().localeError;
 
 const datamixLevel = z.enum(DATAMIX_LEVELS);
 const url = z.url();
@@ -118,7 +120,7 @@ function checkUrl(field: string, value: string, allowInsecure: boolean): void {
  * field and what is expected, and never contain a key.
  */
 export function parseOptions(input: unknown, env: Record<string, string | undefined> = process.env): ResolvedOptions {
-  const result = optionsSchema.safeParse(withoutHostKeys(input));
+  const result = optionsSchema.safeParse(withoutHostKeys(input), { error: english });
   const secrets = secretsOf(input);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import * as z from 'zod/mini';
 import { LogferryError } from '../src/errors.js';
 import { parseOptions, secretsOfOptions } from '../src/options.js';
 
@@ -112,6 +113,21 @@ describe('parseOptions: errors name the field', () => {
     const options = parseOptions({ sink: { type: 'datamix', apiKey: 'k' }, $context: { x: 1 }, $anything: true }, {});
     expect(options).not.toHaveProperty('$context');
     expect(options.sink.type).toBe('datamix');
+  });
+});
+
+describe('parseOptions: the host app\'s zod', () => {
+  it('is left as the app configured it, and logferry\'s messages stay its own', () => {
+    const before = z.config().localeError;
+    // What an app with its own zod error map (or another locale) has set.
+    z.config({ localeError: () => 'the app\'s message' });
+    try {
+      expect(z.string().safeParse(1).error?.issues[0]?.message).toBe('the app\'s message');
+      expect(failure({ sink: { type: 'datamix', apiKey: 'k', sessions: 0 } }).message).toContain('sink.sessions: Too small: expected number to be >=1');
+      expect(z.string().safeParse(1).error?.issues[0]?.message).toBe('the app\'s message');
+    } finally {
+      z.config({ localeError: before });
+    }
   });
 });
 
