@@ -28,7 +28,7 @@ export interface Sink {
   /** Estimated bytes a record takes on the wire. */
   sizeOf(messageLength: number): number;
   /**
-   * Starts, without waiting, what every lane's first request needs (a
+   * Starts, without waiting, what the first batch's request needs (a
    * session, a bucket), so it is ready by the time the first batch is: a new
    * worker's first batch would otherwise wait a round trip. Its outcome is
    * the first send's, as if that send had made the request itself. The

@@ -151,8 +151,14 @@ export class DatamixSink implements Sink {
     return undefined;
   }
 
+  /**
+   * The first lane's session only: the first batch goes there, and every
+   * session is a separate log on Datamix's side, so the other lanes still open
+   * theirs when a burst first needs them.
+   */
   open(signal: AbortSignal): void {
-    for (const lane of this.laneState) lane.opening ??= this.createSession(lane, signal);
+    const first = this.laneState[0] as Lane;
+    first.opening ??= this.createSession(first, signal);
   }
 
   async send(laneIndex: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
