@@ -15,7 +15,7 @@ const english = en().localeError;
 const datamixLevel = z.enum(DATAMIX_LEVELS);
 const url = z.url();
 const nonEmpty = z.string().check(z.minLength(1));
-const int = (min: number, max?: number) => z.int().check(...(max === undefined ? [z.minimum(min)] : [z.minimum(min), z.maximum(max)]));
+const int = (min: number, max = Infinity) => z.int().check(z.minimum(min), z.maximum(max));
 
 const datamixSink = z.strictObject({
   type: z.literal('datamix'),

@@ -189,14 +189,17 @@ export class EmulatorServer {
     });
   }
 
+  /** Once per API request, with its final status: counted, and the violations it added trimmed to the newest maxRecords. */
   private record(api: ApiRoute['api'], path: string, status: number, bytes: number): void {
     if (api === 'datamix') this.parts.datamix.recordRequest(path, status);
     else this.parts.initialState.recordRequest(path, status, bytes, this.parts.clock());
+    this.parts.violations.trim();
   }
 
   private internalError(res: ServerResponse, route: ApiRoute | undefined, error: unknown): void {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     this.parts.violations.add(route?.api ?? 'datamix', 'internal', detail);
+    this.parts.violations.trim();
     this.write(res, errorReply(500, 'internal error'));
   }
 

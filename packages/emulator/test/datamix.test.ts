@@ -24,6 +24,17 @@ function message(text: string, level = 'info', timestamp = Date.now()): Record<s
   return { level, timestamp, message: text };
 }
 
+/** Opens a session on `url` and posts each batch with the token the previous answer gave; every answer must be 200. */
+async function postChain(url: string, batches: Record<string, unknown>[][]): Promise<void> {
+  const session = await postJson(`${url}/sessions`, { key: 'test-key' });
+  let token = field(session.json, 'token');
+  for (const messages of batches) {
+    const res = await postJson(`${url}${LOGS}`, { session: token, messages });
+    expect(res.status).toBe(200);
+    token = field(res.json, 'session');
+  }
+}
+
 describe('datamix sessions', () => {
   it('creates a session from a JSON body or a query key', async () => {
     const before = Date.now();
@@ -206,13 +217,7 @@ describe('datamix logs', () => {
   it('keeps the newest maxRecords records and requests, and counts every accepted one', async () => {
     const small = await startEmulator({ maxRecords: 3 });
     try {
-      const session = await postJson(`${small.url}/sessions`, { key: 'test-key' });
-      let token = field(session.json, 'token');
-      for (const texts of [['one', 'two'], ['three', 'four'], ['five']]) {
-        const res = await postJson(`${small.url}${LOGS}`, { session: token, messages: texts.map((t) => message(t)) });
-        expect(res.status).toBe(200);
-        token = field(res.json, 'session');
-      }
+      await postChain(small.url, [['one', 'two'], ['three', 'four'], ['five']].map((texts) => texts.map((t) => message(t))));
       expect(small.datamix.records.map((r) => r.message)).toEqual(['three', 'four', 'five']);
       expect(small.datamix.received).toBe(5);
       expect(small.datamix.requests).toHaveLength(3);
@@ -228,14 +233,9 @@ describe('datamix logs', () => {
   it('keeps the newest maxRecords rejections, violations and requests, and counts every one of them', async () => {
     const small = await startEmulator({ maxRecords: 2 });
     try {
-      const session = await postJson(`${small.url}/sessions`, { key: 'test-key' });
-      let token = field(session.json, 'token');
       // Three requests, each with one good message and two bad levels: 6 rejected, 6 violations.
-      for (let round = 0; round < 3; round++) {
-        const res = await postJson(`${small.url}${LOGS}`, { session: token, messages: [message('ok'), message('a', 'loud'), message('b', 'shout')] });
-        expect(res.status).toBe(200);
-        token = field(res.json, 'session');
-      }
+      const batch = [message('ok'), message('a', 'loud'), message('b', 'shout')];
+      await postChain(small.url, [batch, batch, batch]);
       expect(small.datamix.rejected).toHaveLength(2);
       expect(small.datamix.rejectedTotal).toBe(6);
       expect(small.violations.map((v) => v.rule)).toEqual(['bad-level', 'bad-level']);
