@@ -159,7 +159,8 @@ describe('createClient: log, flush, close, stats', () => {
 
   it("buffer overflow with 'drop-newest' during an outage: dropped is counted, delivered + dropped === logged", async () => {
     const emu = await res.emulator();
-    emu.faults.down(2000);
+    // The outage lasts until the client has been refused once (a condition, not a window a busy machine can miss).
+    emu.faults.down(120_000);
     // A long batch interval: no batch leaves while the loop logs (however slow the box), so which records survive is exact.
     const { client: c, errors } = client(emu, { buffer: { maxBytes: 65536, whenFull: 'drop-newest' }, batch: { intervalMs: 60_000 } });
     const total = 2000;
@@ -168,7 +169,10 @@ describe('createClient: log, flush, close, stats', () => {
     const during = c.stats();
     expect(during.dropped).toBeGreaterThan(0);
     expect(during.bufferedBytes).toBeLessThanOrEqual(65536);
-    await c.flush();
+    const flushed = c.flush();
+    await emu.waitFor(() => emu.faults.injected.some((f) => f.kind === 'down'));
+    emu.faults.down(0);
+    await flushed;
     // The first attempts met the outage.
     expect(emu.datamix.requests[0]?.status).toBe(0);
 

@@ -1,5 +1,5 @@
 /**
- * Fault matrix, row f: a 10 s outage while 20,000 records are logged over it,
+ * Fault matrix, row f: an outage that lasts while 20,000 records are logged,
  * with a 4 MiB buffer. Memory stays bounded, the overflow is counted, and the
  * pipeline recovers on its own afterwards.
  */
@@ -12,7 +12,7 @@ const CHUNK = 1000;
 const PAD = 'x'.repeat(400);
 const res = useResources();
 
-describe('fault matrix: a 10 s outage with a 4 MiB buffer', () => {
+describe('fault matrix: an outage while 20,000 records are logged, with a 4 MiB buffer', () => {
   it('f. overflow is counted as dropped, memory stays bounded, and records flow again after recovery', async () => {
     const emu = await res.emulator();
     const errors: LogferryError[] = [];
@@ -21,8 +21,9 @@ describe('fault matrix: a 10 s outage with a 4 MiB buffer', () => {
     );
     global.gc?.();
     const rssBefore = rssMb();
-    emu.faults.down(10_000);
-    const outageEnds = Date.now() + 10_000;
+    // The server is down for as long as the records are logged (a condition, not a 10 s window a busy machine
+    // could outlast), then comes back.
+    emu.faults.down(120_000);
 
     // ~470 bytes a record: 20,000 of them (~9 MB) cannot all fit in 4 MiB.
     let peakRss = rssBefore;
@@ -30,15 +31,15 @@ describe('fault matrix: a 10 s outage with a 4 MiB buffer', () => {
       client.log({ level: 'info', time: Date.now(), msg: 'r', n, pad: PAD });
       if ((n + 1) % CHUNK === 0) {
         peakRss = Math.max(peakRss, rssMb());
-        // Spread the logging over part of the outage (time must pass; this does not wait for delivery),
-        // leaving slack for a slow box: all of it must happen while the server is down.
+        // Spread the logging over time (this does not wait for delivery): batches leave and are refused meanwhile.
         await tick(200);
       }
     }
-    expect(Date.now(), 'logging should have happened during the outage').toBeLessThan(outageEnds);
     const during = client.stats();
     expect(during.bufferedBytes).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect(during.delivered).toBe(0);
+    expect(emu.faults.injected.some((f) => f.kind === 'down'), 'requests met the outage').toBe(true);
+    emu.faults.down(0);
 
     await client.flush();
     peakRss = Math.max(peakRss, rssMb());
