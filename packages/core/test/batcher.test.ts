@@ -136,7 +136,14 @@ describe('RecordQueue model test', () => {
     }
     expect(out).toEqual(Array.from({ length: 5_820 }, (_, i) => i + 1));
     expect(queue.bytes).toBe((9_060 - 5_820) * 10);
+    // Arrival times move with their records: the oldest waiting record arrived at 5,821.
+    expect(queue.oldestAt).toBe(5_821);
     expect(seqs(queue.drain())).toEqual(Array.from({ length: 9_060 - 5_820 }, (_, i) => 5_821 + i));
+    // A drained queue is empty and usable again.
+    expect(queue.oldestAt).toBe(0);
+    queue.push(rec(10_000, 10), 42);
+    expect(queue.oldestAt).toBe(42);
+    expect(seqs(queue.take(5, 1_000))).toEqual([10_000]);
   });
 });
 
