@@ -101,6 +101,31 @@ describe('createClient: log, flush, close, stats', () => {
     expect(emu.violations).toEqual([]);
   });
 
+  it('batches of one, two and a fraction of a serialisation group (256 messages) arrive whole, in order, text exact', async () => {
+    const emu = await res.emulator();
+    const { client: c } = client(emu, { stale: 'restamp', batch: { maxEvents: 512, intervalMs: 60_000 } });
+    const msgs = ['request handled', '', 'say "hi" \\ back\nslash é 😀', '\u2028 and \t'];
+    const now = Date.now();
+    const old = now - 11 * MINUTE;
+    const expected: string[] = [];
+    let n = 0;
+    // 512 (two whole groups), 256 (one), 300 (a group and 44, one of them restamped), 1.
+    for (const count of [512, 256, 300, 1]) {
+      for (let k = 0; k < count; k++, n++) {
+        const msg = msgs[n % msgs.length] as string;
+        const time = count === 300 && k === 270 ? old : now;
+        c.logLine(JSON.stringify({ level: 30, time, n, msg }));
+        const text = msg === '' ? `{"n":${n}}` : `${msg} {"n":${n}}`;
+        expected.push(time === old ? `[original time ${new Date(old).toISOString()}] ${text}` : text);
+      }
+      await c.flush();
+    }
+    expect(c.stats()).toMatchObject({ logged: n, delivered: n, restamped: 1, rejected: 0, dropped: 0 });
+    expect(emu.datamix.requests.filter((r) => r.path.endsWith('/logs')).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(emu.datamix.records.map((r) => r.message)).toEqual(expected);
+    expect(emu.violations).toEqual([]);
+  });
+
   it('counts records the server rejects, with its reasons, and never re-sends them', async () => {
     // A server stricter than the documented window: 5-minute-old records pass the client's filter but are rejected.
     const emu = await res.emulator({ datamix: { pastWindowMs: 2 * MINUTE } });

@@ -26,6 +26,19 @@ export class BodyWriter {
     return this;
   }
 
+  /**
+   * Appends the items of the JSON array `arrayJson` to an array being written:
+   * the first part keeps its '[' (it opens the array), a later part's '[' becomes
+   * ','; the closing ']' is left out (the caller closes the array once).
+   */
+  appendArrayPart(arrayJson: string, first: boolean): this {
+    const at = this.used;
+    this.append(arrayJson);
+    if (!first) this.buf[at] = 44; // ,
+    this.used--;
+    return this;
+  }
+
   get length(): number {
     return this.used;
   }

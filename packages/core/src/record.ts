@@ -40,10 +40,20 @@ export function spansOf(record: Partial<PinoSpans>): PinoSpans | undefined {
   return record.line === undefined ? undefined : (record as PinoSpans);
 }
 
-/** A record's message text (decoded from pino's line when that was kept). */
+/**
+ * A record's message text. From pino's line: its message (decoded only when
+ * pino escaped something in it) and its fields as they are, the same text
+ * `pinoJson` encodes.
+ */
 export function textOf(record: MessageSource): string {
   const spans = spansOf(record);
-  return spans ? (JSON.parse(pinoJson(spans)) as string) : (record.text as string);
+  if (!spans) return record.text as string;
+  const { line, fieldsStart, fieldsEnd, msgStart, msgEnd } = spans;
+  const escape = line.indexOf('\\', msgStart);
+  const msg = escape === -1 || escape >= msgEnd ? line.slice(msgStart, msgEnd) : (JSON.parse(line.slice(msgStart - 1, msgEnd + 1)) as string);
+  if (fieldsStart === fieldsEnd) return msg;
+  const fields = line.slice(fieldsStart, fieldsEnd);
+  return msg === '' ? `{${fields}}` : `${msg} {${fields}}`;
 }
 
 /** A record's message as a JSON string literal. */

