@@ -43,3 +43,33 @@ describe('InitialStateSink.encode', () => {
     expect(valuesOf([pinoRecord(text, 'info', 1)])).toEqual([`INFO ${text}`]);
   });
 });
+
+describe('InitialStateSink.encode in groups', () => {
+  const withFields = new InitialStateSink(
+    parseOptions({ sink: { type: 'initialstate', clientKey: 'k', bucketName: 'b"q', signal: 'app log', fields: ['status', 'ok', 'route'], maxValueLength: MAX } })
+      .sink as InitialStateSinkOptions,
+    1000,
+    new HttpClient(),
+  );
+  const tid = withFields.bucketId;
+
+  it('any number of records, around the 256-event groups, gives every event once, in order', () => {
+    for (const n of [0, 1, 85, 86, 255, 256, 257, 600]) {
+      const records: LogRecord[] = [];
+      const expected: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        const time = 1_700_000_000_000 + i;
+        // Every third record has fields (three signals, so groups end mid-record too).
+        const fields = i % 3 === 0 ? { status: i, ok: i % 2 === 0, route: `/r"${i}` } : undefined;
+        records.push({ level: 'info', time, text: `t${i}`, fields, seq: i, bytes: 1 });
+        expected.push({ b: 'b"q', tid, sn: 'app log', v: `INFO t${i}`, e: time / 1000 });
+        if (fields) {
+          expected.push({ b: 'b"q', tid, sn: 'status', v: i, e: time / 1000 });
+          expected.push({ b: 'b"q', tid, sn: 'ok', v: i % 2 === 0, e: time / 1000 });
+          expected.push({ b: 'b"q', tid, sn: 'route', v: `/r"${i}`, e: time / 1000 });
+        }
+      }
+      expect(JSON.parse(Buffer.from(withFields.encode(records)).toString()), `${n} records`).toEqual(expected);
+    }
+  });
+});

@@ -5,8 +5,7 @@ import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { DatamixLevel } from '../levels.js';
 import type { InitialStateSinkOptions } from '../options.js';
 import { Pacer } from '../pacer.js';
-import { spansOf, textOf, type LogRecord } from '../record.js';
-import { pinoJson } from '../pinoLine.js';
+import { textOf, type LogRecord } from '../record.js';
 import { parseRetryAfter } from '../retrySchedule.js';
 import type { SendResult, Sink } from '../sink.js';
 import { sleep } from '../sleep.js';
@@ -20,6 +19,18 @@ export function sanitizeSignal(name: string): string {
 }
 
 const LEVEL_PREFIX: Record<DatamixLevel, string> = { debug: 'DEBUG ', info: 'INFO ', warn: 'WARN ', error: 'ERROR ', fatal: 'FATAL ' };
+
+/** One event of a batch_logs request: bucket, bucket id, signal, value, epoch seconds. */
+interface InitialStateEvent {
+  b: string;
+  tid: string;
+  sn: string;
+  v: string | number | boolean;
+  e: number;
+}
+
+/** Events serialised per JSON.stringify call (each string stays below V8's large-object size). */
+const EVENTS_PER_STRINGIFY = 256;
 
 export function capValue(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
@@ -41,8 +52,10 @@ export class InitialStateSink implements Sink {
   /** The bucket request open() started; the first send takes its outcome. */
   private opening: Promise<SendResult | undefined> | undefined;
   private readonly pacer: Pacer;
-  private readonly prefix: string;
-  private readonly fieldSignals: [field: string, prefix: string][];
+  /** The log events' signal name, and the length of what every event repeats (for size estimates). */
+  private readonly signal: string;
+  private readonly prefixLength: number;
+  private readonly fieldSignals: [field: string, signal: string][];
   private readonly bucketsUrl: URL;
   private readonly eventsUrl: URL;
 
@@ -53,16 +66,16 @@ export class InitialStateSink implements Sink {
   ) {
     this.bucketId = options.bucketId ?? uuidV5(options.bucketName);
     this.pacer = new Pacer(options.requestsPerSecond);
-    const head = `{"b":${JSON.stringify(options.bucketName)},"tid":"${this.bucketId}"`;
-    this.prefix = `${head},"sn":${JSON.stringify(sanitizeSignal(options.signal))}`;
-    this.fieldSignals = options.fields.map((f) => [f, `${head},"sn":${JSON.stringify(sanitizeSignal(f))}`]);
+    this.signal = sanitizeSignal(options.signal);
+    this.prefixLength = JSON.stringify({ b: options.bucketName, tid: this.bucketId, sn: this.signal }).length;
+    this.fieldSignals = options.fields.map((f) => [f, sanitizeSignal(f)]);
     this.bucketsUrl = new URL('api/v1/buckets', options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
     this.eventsUrl = new URL('batch_logs', options.eventsUrl.endsWith('/') ? options.eventsUrl : `${options.eventsUrl}/`);
   }
 
   sizeOf(messageLength: number): number {
     const value = Math.min(messageLength, this.options.maxValueLength) + 8;
-    return this.prefix.length + value + 40 + this.fieldSignals.length * (this.prefix.length + 48);
+    return this.prefixLength + value + 40 + this.fieldSignals.length * (this.prefixLength + 48);
   }
 
   private authError(status: number, where: string): SendResult {
@@ -103,35 +116,34 @@ export class InitialStateSink implements Sink {
     return { kind: 'fatal', error };
   }
 
-  /** The `v` of a record's log event as JSON: `LEVEL text`, capped at maxValueLength. */
-  private valueJson(record: LogRecord, max: number): string {
-    const level = LEVEL_PREFIX[record.level];
-    const spans = spansOf(record);
-    if (!spans) return JSON.stringify(capValue(level + textOf(record), max));
-    const json = pinoJson(spans);
-    // Escapes only lengthen the JSON, so a short enough literal needs no cap: reuse it without decoding.
-    if (level.length + json.length - 2 <= max) return `"${level}${json.slice(1)}`;
-    return JSON.stringify(capValue(level + (JSON.parse(json) as string), max));
-  }
-
-  /** The request body, built by appending already-serialised pieces into one reused buffer. */
+  /**
+   * The request body, into one reused buffer: each record's `log` event (`LEVEL
+   * text`, capped at maxValueLength) and its field events, serialised by one
+   * `JSON.stringify` per few hundred events (see the Datamix sink's writeBody).
+   */
   encode(records: LogRecord[]): Uint8Array {
     const max = this.options.maxValueLength;
-    const body = this.body.reset().append('[');
+    const b = this.options.bucketName;
+    const tid = this.bucketId;
+    const body = this.body.reset();
+    let group: InitialStateEvent[] = [];
     let first = true;
     for (const record of records) {
       const e = record.time / 1000;
-      body.append(`${first ? '' : ','}${this.prefix},"v":${this.valueJson(record, max)},"e":${e}}`);
-      first = false;
+      group.push({ b, tid, sn: this.signal, v: capValue(LEVEL_PREFIX[record.level] + textOf(record), max), e });
       if (record.fields) {
-        for (const [field, prefix] of this.fieldSignals) {
+        for (const [field, sn] of this.fieldSignals) {
           const v = record.fields[field];
-          if (v === undefined) continue;
-          const typed = typeof v === 'string' ? JSON.stringify(capValue(v, max)) : String(v);
-          body.append(`,${prefix},"v":${typed},"e":${e}}`);
+          if (v !== undefined) group.push({ b, tid, sn, v: typeof v === 'string' ? capValue(v, max) : v, e });
         }
       }
+      if (group.length >= EVENTS_PER_STRINGIFY) {
+        body.appendArrayPart(JSON.stringify(group), first);
+        first = false;
+        group = [];
+      }
     }
+    if (group.length > 0 || first) body.appendArrayPart(JSON.stringify(group), first);
     return body.append(']').bytes();
   }
 
