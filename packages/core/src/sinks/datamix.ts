@@ -208,6 +208,7 @@ export class DatamixSink implements Sink {
         group = [];
       }
     }
+    // The rest; with no message at all, the empty group still opens the array.
     if (group.length > 0 || sent.length === 0) body.appendArrayPart(JSON.stringify(group), sent.length <= MESSAGES_PER_STRINGIFY);
     body.append(']}');
     return { sent, outOfWindow, restamped };
