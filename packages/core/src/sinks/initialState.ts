@@ -29,9 +29,6 @@ interface InitialStateEvent {
   e: number;
 }
 
-/** Events serialised per JSON.stringify call (each string stays below V8's large-object size). */
-const EVENTS_PER_STRINGIFY = 256;
-
 export function capValue(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
@@ -118,33 +115,25 @@ export class InitialStateSink implements Sink {
 
   /**
    * The request body, into one reused buffer: each record's `log` event (`LEVEL
-   * text`, capped at maxValueLength) and its field events, serialised by one
-   * `JSON.stringify` per few hundred events (see the Datamix sink's writeBody).
+   * text`, capped at maxValueLength) and its field events, as the writer's JSON
+   * array items.
    */
   encode(records: LogRecord[]): Uint8Array {
     const max = this.options.maxValueLength;
     const b = this.options.bucketName;
     const tid = this.bucketId;
     const body = this.body.reset();
-    let group: InitialStateEvent[] = [];
-    let first = true;
     for (const record of records) {
       const e = record.time / 1000;
-      group.push({ b, tid, sn: this.signal, v: capValue(LEVEL_PREFIX[record.level] + textOf(record), max), e });
+      body.item({ b, tid, sn: this.signal, v: capValue(LEVEL_PREFIX[record.level] + textOf(record), max), e } satisfies InitialStateEvent);
       if (record.fields) {
         for (const [field, sn] of this.fieldSignals) {
           const v = record.fields[field];
-          if (v !== undefined) group.push({ b, tid, sn, v: typeof v === 'string' ? capValue(v, max) : v, e });
+          if (v !== undefined) body.item({ b, tid, sn, v: typeof v === 'string' ? capValue(v, max) : v, e } satisfies InitialStateEvent);
         }
       }
-      if (group.length >= EVENTS_PER_STRINGIFY) {
-        body.appendArrayPart(JSON.stringify(group), first);
-        first = false;
-        group = [];
-      }
     }
-    if (group.length > 0 || first) body.appendArrayPart(JSON.stringify(group), first);
-    return body.append(']').bytes();
+    return body.closeArray().bytes();
   }
 
   open(signal: AbortSignal): void {
