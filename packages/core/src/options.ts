@@ -16,6 +16,7 @@ const datamixLevel = z.enum(DATAMIX_LEVELS);
 const url = z.url();
 const nonEmpty = z.string().check(z.minLength(1));
 const int = (min: number, max = Infinity) => z.int().check(z.minimum(min), z.maximum(max));
+// An object option left out is parsed as {} (z.prefault), so its fields' own defaults apply and are written once.
 
 const datamixSink = z.strictObject({
   type: z.literal('datamix'),
@@ -41,15 +42,15 @@ export const optionsSchema = z.strictObject({
   sink: z.discriminatedUnion('type', [datamixSink, initialStateSink]),
   /** text: message + other fields as JSON; json: the whole record; formatted: the logger's own formatted line (winston's info[MESSAGE]). */
   format: z._default(z.enum(['text', 'json', 'formatted']), 'text'),
-  batch: z._default(
+  batch: z.prefault(
     z.strictObject({
       maxEvents: z._default(int(1, 100_000), 2000),
       maxBytes: z._default(int(1024, 64 * 1024 * 1024), 1024 * 1024),
       intervalMs: z._default(int(0, 600_000), 1000),
     }),
-    { maxEvents: 2000, maxBytes: 1024 * 1024, intervalMs: 1000 },
+    {},
   ),
-  buffer: z._default(
+  buffer: z.prefault(
     z.strictObject({
       maxBytes: z._default(int(64 * 1024), 32 * 1024 * 1024),
       whenFull: z._default(z.enum(['drop-oldest', 'drop-newest']), 'drop-oldest'),
@@ -60,16 +61,16 @@ export const optionsSchema = z.strictObject({
        */
       backpressure: z._default(z.boolean(), true),
     }),
-    { maxBytes: 32 * 1024 * 1024, whenFull: 'drop-oldest', backpressure: true },
+    {},
   ),
-  retry: z._default(
+  retry: z.prefault(
     z.strictObject({
       baseMs: z._default(int(1), 500),
       maxMs: z._default(int(1), 30_000),
       maxElapsedMs: z._default(int(0), 300_000),
       requestTimeoutMs: z._default(int(100), 15_000),
     }),
-    { baseMs: 500, maxMs: 30_000, maxElapsedMs: 300_000, requestTimeoutMs: 15_000 },
+    {},
   ),
   spool: z.optional(
     z.strictObject({

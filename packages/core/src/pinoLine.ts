@@ -23,21 +23,31 @@ export interface PinoSpans {
 
 /**
  * What the fast path reads from a pino line: level and time, and where the
- * message's two parts sit in the line. `pinoJson` builds the message's JSON
- * string when a request body (or the spool) needs it, once per record.
+ * message's two parts sit in the line. `pinoText` reads the message's text
+ * when a request body (or the spool) needs it, once per record.
  */
 export interface FastLine extends PinoSpans {
   level: DatamixLevel;
   time: number;
 }
 
-/** The message text `msg {fields}` as a JSON string literal, built from the line's own pieces (fields escaped once). */
-export function pinoJson(p: PinoSpans): string {
+/**
+ * The message text, `msg {fields}` (`{fields}` with no msg, `msg` with no
+ * fields), read from the line's own pieces: the message is decoded only when
+ * pino escaped something in it, the fields are kept as the JSON they are.
+ */
+export function pinoText(p: PinoSpans): string {
   const { line, fieldsStart, fieldsEnd, msgStart, msgEnd } = p;
-  if (fieldsStart === fieldsEnd) return line.slice(msgStart - 1, msgEnd + 1);
-  const fields = JSON.stringify(line.slice(fieldsStart, fieldsEnd));
-  if (msgEnd === msgStart) return `"{${fields.slice(1, -1)}}"`;
-  return `${line.slice(msgStart - 1, msgEnd)} {${fields.slice(1, -1)}}"`;
+  const raw = line.slice(msgStart, msgEnd);
+  const msg = raw.indexOf('\\') === -1 ? raw : (JSON.parse(line.slice(msgStart - 1, msgEnd + 1)) as string);
+  if (fieldsStart === fieldsEnd) return msg;
+  const fields = line.slice(fieldsStart, fieldsEnd);
+  return msg === '' ? `{${fields}}` : `${msg} {${fields}}`;
+}
+
+/** The message text as a JSON string literal (the spool writes it). */
+export function pinoJson(p: PinoSpans): string {
+  return JSON.stringify(pinoText(p));
 }
 
 /** Its length in UTF-16 units, estimated without escaping: the fields' quotes and backslashes are guessed at a quarter of them. */

@@ -1,5 +1,5 @@
 import type { DatamixLevel } from './levels.js';
-import { pinoJson, type PinoSpans } from './pinoLine.js';
+import { pinoText, type PinoSpans } from './pinoLine.js';
 
 /**
  * One log record after normalisation: what every sink consumes. A record kept
@@ -40,24 +40,13 @@ export function spansOf(record: Partial<PinoSpans>): PinoSpans | undefined {
   return record.line === undefined ? undefined : (record as PinoSpans);
 }
 
-/**
- * A record's message text. From pino's line: its message (decoded only when
- * pino escaped something in it) and its fields as they are, the same text
- * `pinoJson` encodes.
- */
+/** A record's message text (read from pino's line when that was kept). */
 export function textOf(record: MessageSource): string {
   const spans = spansOf(record);
-  if (!spans) return record.text as string;
-  const { line, fieldsStart, fieldsEnd, msgStart, msgEnd } = spans;
-  const escape = line.indexOf('\\', msgStart);
-  const msg = escape === -1 || escape >= msgEnd ? line.slice(msgStart, msgEnd) : (JSON.parse(line.slice(msgStart - 1, msgEnd + 1)) as string);
-  if (fieldsStart === fieldsEnd) return msg;
-  const fields = line.slice(fieldsStart, fieldsEnd);
-  return msg === '' ? `{${fields}}` : `${msg} {${fields}}`;
+  return spans ? pinoText(spans) : (record.text as string);
 }
 
 /** A record's message as a JSON string literal. */
 export function jsonOf(record: MessageSource): string {
-  const spans = spansOf(record);
-  return spans ? pinoJson(spans) : JSON.stringify(record.text);
+  return JSON.stringify(textOf(record));
 }
