@@ -185,7 +185,7 @@ describe('createClient: log, flush, close, stats', () => {
   it("buffer overflow with 'drop-newest' during an outage: dropped is counted, delivered + dropped === logged", async () => {
     const emu = await res.emulator();
     // The outage lasts until the client has been refused once (a condition, not a window a busy machine can miss).
-    emu.faults.down(120_000);
+    emu.faults.down();
     // A long batch interval: no batch leaves while the loop logs (however slow the box), so which records survive is exact.
     const { client: c, errors } = client(emu, { buffer: { maxBytes: 65536, whenFull: 'drop-newest' }, batch: { intervalMs: 60_000 } });
     const total = 2000;

@@ -297,7 +297,7 @@ describe('pino → Datamix: sessions and faults', () => {
 
     // An outage that lasts until the client has been refused twice (a condition, not a 3 s window a busy
     // machine can miss), then ends: the records must wait it out and arrive once.
-    emu.faults.down(120_000);
+    emu.faults.down();
     for (let n = 1000; n < 2000; n++) logger.info({ n }, 'order');
     await emu.waitFor(() => emu.faults.injected.filter((f) => f.kind === 'down').length >= 2);
     emu.faults.down(0);

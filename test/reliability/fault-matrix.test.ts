@@ -149,7 +149,7 @@ describe('fault matrix: 20,000 records through createClient', () => {
   it('g. session creation hangs, then recovers: no logs request without a token, all arrive once', async () => {
     const emu = await res.emulator();
     // Session requests hang until one has met the hang (a condition, not a window a busy machine can miss), then recover.
-    emu.faults.hangSessions(120_000);
+    emu.faults.hangSessions();
     const recovered = emu.waitFor(() => emu.faults.injected.some((f) => f.kind === 'hang-sessions')).then(() => emu.faults.hangSessions(0));
     recovered.catch(() => undefined); // awaited below; this only keeps a timeout from surfacing as unhandled first
     const { stats } = await run(emu, { retry: { ...FAST_RETRY, requestTimeoutMs: 1000 } });

@@ -42,7 +42,7 @@ function checkCount(count: number): void {
 }
 
 function checkMs(name: string, ms: number): void {
-  if (!Number.isFinite(ms) || ms < 0) throw badOption(`${name} must be a non-negative number of milliseconds, got ${String(ms)}`);
+  if (Number.isNaN(ms) || ms < 0) throw badOption(`${name} must be a non-negative number of milliseconds, got ${String(ms)}`);
 }
 
 function checkStatus(status: number): void {
@@ -107,7 +107,7 @@ export class FaultController implements EmulatorFaults {
     this.queue.push({ kind: 'hang', remaining: count, path: checkPath(opts) });
   }
 
-  down(ms: number): void {
+  down(ms = Infinity): void {
     checkMs('down ms', ms);
     this.downUntil = Date.now() + ms;
   }
@@ -121,7 +121,7 @@ export class FaultController implements EmulatorFaults {
     this.rates.push({ rate, status: opts.status, retryAfter: opts.retryAfter, path: checkPath(opts), random: seededRandom(seed) });
   }
 
-  hangSessions(ms: number): void {
+  hangSessions(ms = Infinity): void {
     checkMs('hangSessions ms', ms);
     this.hangSessionsUntil = Date.now() + ms;
   }

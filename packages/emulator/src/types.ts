@@ -157,12 +157,12 @@ export interface EmulatorFaults {
   delayNext(count: number, ms: number, opts?: FaultMatch): void;
   /** Never respond and never process; forgotten when the client closes the socket. */
   hangNext(count: number, opts?: FaultMatch): void;
-  /** For ms, every API request's socket is destroyed immediately (outage). */
-  down(ms: number): void;
+  /** For ms (no ms: until `down(0)` or `clear()`), every API request's socket is destroyed immediately (outage). */
+  down(ms?: number): void;
   /** Each matching request fails with probability rate (seeded PRNG, deterministic), unprocessed. */
   failRate(rate: number, opts: FailRateOptions): void;
-  /** POST /sessions requests hang (no response) for the next ms, then behave normally again. */
-  hangSessions(ms: number): void;
+  /** POST /sessions requests hang (no response) for the next ms (no ms: until `hangSessions(0)` or `clear()`), then behave normally again. */
+  hangSessions(ms?: number): void;
   /** TTL of sessions created from now on. */
   setSessionTtl(ms: number): void;
   /** Remove every fault. */

@@ -99,6 +99,18 @@ describe('faults', () => {
     expect(emu.faults.injected.map((f) => f.kind)).toEqual(['down', 'down']);
   });
 
+  it('down() and hangSessions() with no ms last until they are ended with 0', async () => {
+    emu.faults.down();
+    await expect(postJson(`${emu.url}/sessions`, { key: 'test-key' })).rejects.toThrow();
+    emu.faults.down(0);
+    emu.faults.hangSessions();
+    await expect(postJson(`${emu.url}/sessions`, { key: 'test-key' }, {}, AbortSignal.timeout(50))).rejects.toThrow();
+    emu.faults.hangSessions(0);
+    await createSession();
+    expect(emu.faults.injected.map((f) => f.kind)).toEqual(['down', 'hang-sessions']);
+    expect(() => emu.faults.down(Number.NaN)).toThrow(/down ms/);
+  });
+
   it('delayNext processes normally after the delay', async () => {
     emu.faults.delayNext(1, 120, { path: 'sessions' });
     const started = Date.now();
