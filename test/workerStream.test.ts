@@ -60,6 +60,27 @@ describe('createWorkerStream (what runs behind thread-stream)', () => {
     );
   });
 
+  it('during an outage (nothing to wait for) splits on past the backlog high-water mark, then delivers every line once', async () => {
+    emu = await startEmulator();
+    const server = emu;
+    // Down until ended: the client's requests fail, so it is unhealthy and capacity() never asks the splitter to wait.
+    server.faults.down();
+    const stream = (await createWorkerStream(
+      { sink: { type: 'datamix', apiKey: 'test-key', url: server.url }, batch: { maxEvents: 20, intervalMs: 10 }, retry: { baseMs: 10, maxMs: 50 } },
+      { expectPinoConfig: false, onError: () => undefined },
+    )) as Writable & { stats(): { buffered: number; inFlight: number; failedRequests: number } };
+    const total = 3000;
+    // Three chunks of 1,000 lines: one turn each, each past the high-water mark (20 records per lane) after its first lines.
+    for (let k = 0; k < 3; k++) stream.write(Array.from({ length: 1000 }, (_, i) => `{"level":30,"time":${Date.now()},"msg":"${k * 1000 + i}"}\n`).join(''));
+    await server.waitFor(() => {
+      const s = stream.stats();
+      return s.failedRequests > 0 && s.buffered + s.inFlight === total;
+    });
+    server.faults.down(0);
+    await new Promise<void>((resolve) => stream.end(resolve));
+    expect(server.datamix.records.map((r) => Number(r.message))).toEqual(Array.from({ length: total }, (_, n) => n));
+  });
+
   it('holds its write callback once more text waits than it may keep unsplit, and still delivers every line once', async () => {
     emu = await startEmulator();
     // Every logs request is slow, so splitting waits on capacity after one batch per session.

@@ -52,6 +52,13 @@ export interface Client {
    * the spool) takes over, so a source never stalls on a dead API.
    */
   capacity(): Promise<void> | undefined;
+  /**
+   * The cheap first test of capacity(), numbers only: false while the backlog
+   * is under its high-water mark (capacity() is then undefined). For a loop
+   * that splits many lines per turn: ask this per line, capacity() only when
+   * it is true.
+   */
+  backlogged(): boolean;
   /** Resolves once everything logged before the call is delivered, rejected, spooled or dropped (and counted). */
   flush(): Promise<void>;
   /** Flushes within `exitTimeoutMs`, spools (or counts as dropped) what is left, and releases connections. */
@@ -456,11 +463,14 @@ class Pipeline implements Client {
 
   /** One full batch per lane waiting (or half the buffer) keeps every lane busy; more only costs GC (measured). */
   private overCapacity(): boolean {
-    // Asked once per line: the cheap test first.
-    if (this.queue.length <= this.highWater.records && this.queue.bytes <= this.highWater.bytes) return false;
+    if (!this.backlogged()) return false;
     if (!this.options.buffer.backpressure || !this.healthy || this.state !== 'open' || this.fatal) return false;
     // Waiting only helps while a request is under way; with every lane idle the backlog is not shrinking.
     return this.lanes.some((lane) => lane.busy);
+  }
+
+  backlogged(): boolean {
+    return this.queue.length > this.highWater.records || this.queue.bytes > this.highWater.bytes;
   }
 
   capacity(): Promise<void> | undefined {
