@@ -66,15 +66,22 @@ export class RecordQueue {
 
   /** Takes the next batch: up to maxEvents records and maxBytes (always at least one record). */
   take(maxEvents: number, maxBytes: number): LogRecord[] {
-    const batch: LogRecord[] = [];
-    let size = 0;
-    while (batch.length < maxEvents && this.length > 0) {
-      const next = this.items[this.head] as LogRecord;
-      if (batch.length > 0 && size + next.bytes > maxBytes) break;
-      batch.push(next);
-      size += next.bytes;
-      this.shift();
+    const { items, head } = this;
+    if (head === items.length) return [];
+    const end = Math.min(items.length, head + maxEvents);
+    let size = (items[head] as LogRecord).bytes;
+    let i = head + 1;
+    for (; i < end; i++) {
+      const bytes = (items[i] as LogRecord).bytes;
+      if (size + bytes > maxBytes) break;
+      size += bytes;
     }
+    const batch = items.slice(head, i) as LogRecord[];
+    // Let go of the taken records (the slots are reused when the arrays are compacted).
+    items.fill(undefined, head, i);
+    this.head = i;
+    this.bytesHeld -= size;
+    this.compact();
     return batch;
   }
 
@@ -94,19 +101,22 @@ export class RecordQueue {
     this.items[this.head] = undefined;
     this.head++;
     this.bytesHeld -= item.bytes;
-    // Compact now and then so the arrays do not grow without bound. In place: assigning new arrays
-    // to the fields would make V8 deoptimise every function that inlined them (the whole intake).
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      const { items, arrivals, head } = this;
-      const n = items.length - head;
-      for (let i = 0; i < n; i++) {
-        items[i] = items[i + head];
-        arrivals[i] = arrivals[i + head] as number;
-      }
-      items.length = n;
-      arrivals.length = n;
-      this.head = 0;
-    }
+    this.compact();
     return item;
+  }
+
+  /**
+   * Compacts now and then so the arrays do not grow without bound. In place: assigning new arrays
+   * to the fields would make V8 deoptimise every function that inlined them (the whole intake).
+   */
+  private compact(): void {
+    if (this.head <= 4096 || this.head * 2 <= this.items.length) return;
+    const { items, arrivals, head } = this;
+    const n = items.length - head;
+    items.copyWithin(0, head);
+    arrivals.copyWithin(0, head);
+    items.length = n;
+    arrivals.length = n;
+    this.head = 0;
   }
 }
