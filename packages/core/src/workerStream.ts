@@ -98,6 +98,11 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
       callback();
     }
   };
+  /** Passes one line on: a trailing CR (CRLF) dropped, a blank line skipped. */
+  const emit = (line: string): void => {
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (line !== '') onLine(line);
+  };
   /** Lines the last splitLines call passed on. */
   let split = 0;
   /**
@@ -106,21 +111,15 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
    * (when `watch`) the client's backlog passed its high-water mark; returns
    * where it stopped. V8 optimises this loop with the client's intake inlined,
    * and the first time optimised code meets a path it has never run, it is
-   * thrown away and compiled again; so a chunk's end and the waits are
-   * splitFrom's, which runs once per turn (measured: with them in the loop's
-   * function, V8 compiled it four times, 25-40 ms each).
+   * thrown away and compiled again; so a chunk's end, a line begun in an
+   * earlier chunk, and the waits are splitFrom's, which runs once per turn
+   * (measured: with them in the loop's function, V8 compiled it four times,
+   * 25-40 ms each).
    */
   const splitLines = (text: string, start: number, maxLines: number, watch: boolean): number => {
     let lines = 0;
     for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      let line = text.slice(start, nl);
-      if (start === 0 && partial !== '') {
-        // The line began in an earlier chunk: join just that line (concatenating the whole chunk would copy it).
-        line = partial + line;
-        partial = '';
-      }
-      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      if (line !== '') onLine(line);
+      emit(text.slice(start, nl));
       start = nl + 1;
       if (++lines === maxLines || (watch && active?.backlogged())) break;
     }
@@ -134,6 +133,15 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     let watch = true;
     while (waiting.length > 0) {
       const text = waiting[0] as string;
+      if (from === 0 && partial !== '') {
+        // The chunk's first line began in an earlier chunk: join just that line (concatenating the whole chunk would copy it).
+        const nl = text.indexOf('\n');
+        if (nl !== -1) {
+          emit(partial + text.slice(0, nl));
+          partial = '';
+          from = nl + 1;
+        }
+      }
       const start = splitLines(text, from, budget, watch);
       budget -= split;
       from = start;
