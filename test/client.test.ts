@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient, LogferryError, type LogferryOptionsInput } from '@logferry/core';
 import type { Emulator } from '@logferry/emulator';
 import { useResources } from './support/lifecycle.js';
@@ -268,5 +268,63 @@ describe('createClient: log, flush, close, stats', () => {
     expect(stats).toMatchObject({ logged: 60, delivered: 0, dropped: 60, droppedReasons: { auth: 60 } });
     expect(JSON.stringify(stats)).not.toContain('wrong-key');
     expect(emu.datamix.requests.filter((r) => r.path === '/sessions').length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('createClient: the next batch is prepared while a request is under way', () => {
+  for (const api of ['datamix', 'initialstate'] as const) {
+    it(`${api}: a whole batch waiting for the busy lane leaves the buffer and is built then; flush() of the first resolves while the lane goes on; every record once, in order`, async () => {
+      const emu = await res.emulator();
+      const path = api === 'datamix' ? 'logs' : 'batch_logs';
+      // Both requests are slow: the second batch comes while the first is under way, and is still under way when the first is answered.
+      emu.faults.delayNext(2, 400, { path });
+      const sink =
+        api === 'datamix'
+          ? ({ type: 'datamix', apiKey: 'test-key', url: emu.url } as const)
+          : ({ type: 'initialstate', clientKey: 'test-client-key', bucketName: 'prepared', apiUrl: emu.url, eventsUrl: emu.url, requestsPerSecond: 1000 } as const);
+      const c = res.client(createClient({ sink, batch: { maxEvents: 50, intervalMs: 60_000 } }, { exitHooks: false }));
+      const arrived = (): number[] =>
+        api === 'datamix' ? emu.datamix.records.map((r) => mustSeq(r.message)) : emu.initialState.events.map((e) => mustSeq(String(e.v)));
+      for (let n = 0; n < 50; n++) c.log({ level: 'info', time: Date.now(), msg: 'r', n });
+      const first = c.flush();
+      await emu.waitFor(() => emu.faults.injected.some((f) => f.kind === 'delay'));
+      for (let n = 50; n < 100; n++) c.log({ level: 'info', time: Date.now(), msg: 'r', n });
+      // The second batch was taken as the lane's next (its body built), not left in the buffer.
+      expect(c.stats()).toMatchObject({ buffered: 0, inFlight: 100 });
+      await first;
+      // The first batch's flush did not wait for the second, which is still under way (its 400 ms delay).
+      expect(arrived()).toEqual([...Array(50).keys()]);
+      await c.flush();
+      expect(arrived()).toEqual([...Array(100).keys()]);
+      expect(c.stats()).toMatchObject({ logged: 100, delivered: 100, dropped: 0, buffered: 0, inFlight: 0, failedRequests: 0 });
+      // Each body went with the token the previous answer gave (Datamix checks the chain).
+      expect(emu.violations).toEqual([]);
+    });
+  }
+
+  it('datamix: a prepared body older than a second when its turn comes is written again, so the time window is checked when it goes', async () => {
+    const emu = await res.emulator();
+    const realNow = Date.now.bind(Date);
+    let shift = 0;
+    // The emulator and the client share this clock: both move 10 s ahead while the first request is under way.
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
+    try {
+      emu.faults.delayNext(1, 400, { path: 'logs' });
+      const c = res.client(createClient(datamix(emu, { batch: { maxEvents: 50, intervalMs: 60_000 } }), { exitHooks: false }));
+      for (let n = 0; n < 50; n++) c.log({ level: 'info', time: Date.now(), msg: 'r', n });
+      await emu.waitFor(() => emu.faults.injected.some((f) => f.kind === 'delay'));
+      for (let n = 50; n < 99; n++) c.log({ level: 'info', time: Date.now(), msg: 'r', n });
+      // 9 min 53 s old when the batch is prepared: inside the window (the client keeps 5 s of slack); 10 min 3 s when it goes.
+      c.log({ level: 'info', time: Date.now() - 10 * MINUTE + 7000, msg: 'r', n: 99 });
+      expect(c.stats()).toMatchObject({ buffered: 0, inFlight: 100 });
+      shift = 10_000;
+      await c.flush();
+      expect(c.stats()).toMatchObject({ logged: 100, delivered: 99, filtered: 1, rejected: 0 });
+      expect(emu.datamix.records.map((r) => mustSeq(r.message))).toEqual([...Array(99).keys()]);
+      // Sent from the stale body, the server would have refused it for its time.
+      expect(emu.violations).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

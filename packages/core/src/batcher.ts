@@ -61,7 +61,12 @@ export class RecordQueue {
   ready(maxEvents: number, maxBytes: number, intervalMs: number, now: number): boolean {
     const n = this.length;
     if (n === 0) return false;
-    return n >= maxEvents || this.bytesHeld >= maxBytes || now - this.oldestAt >= intervalMs;
+    return this.full(maxEvents, maxBytes) || now - this.oldestAt >= intervalMs;
+  }
+
+  /** True when a whole batch waits (maxEvents records or maxBytes). */
+  full(maxEvents: number, maxBytes: number): boolean {
+    return this.length >= maxEvents || this.bytesHeld >= maxBytes;
   }
 
   /** Takes the next batch: up to maxEvents records and maxBytes (always at least one record). */

@@ -9,6 +9,9 @@
 export class BodyWriter {
   private buf: Buffer;
   private used = 0;
+  /** Where the body starts: the bytes before it are reserved for a head (see `reset`, `head`). */
+  private start = 0;
+  private reserved = 0;
   /** Items of the JSON array being written that wait for one JSON.stringify (see `item`). */
   private readonly items: unknown[] = [];
   /** Whether some of that array is in the buffer already (its '[' with them). */
@@ -27,8 +30,16 @@ export class BodyWriter {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
-  reset(): this {
-    this.used = 0;
+  /**
+   * Starts a new body. `reserve`: bytes kept free before it, for a head that
+   * is known only once the rest is written (`head()`), so the body need not
+   * be copied to put it first.
+   */
+  reset(reserve = 0): this {
+    if (reserve > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(this.buf.length * 2, reserve * 2));
+    this.used = reserve;
+    this.start = reserve;
+    this.reserved = reserve;
     this.items.length = 0;
     this.opened = false;
     return this;
@@ -65,13 +76,25 @@ export class BodyWriter {
     this.items.length = 0;
   }
 
-  get length(): number {
-    return this.used;
+  /**
+   * Puts `text` in front of the body, in the bytes reset() reserved; a later
+   * call replaces it. False (and nothing written) when it does not fit.
+   */
+  head(text: string): boolean {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > this.reserved) return false;
+    this.start = this.reserved - bytes;
+    this.buf.write(text, this.start);
+    return true;
   }
 
-  /** The body so far (a view, not a copy). */
+  get length(): number {
+    return this.used - this.start;
+  }
+
+  /** The body so far, its head included (a view, not a copy). */
   bytes(): Uint8Array {
-    return this.buf.subarray(0, this.used);
+    return this.buf.subarray(this.start, this.used);
   }
 
   private grow(atLeast: number): void {

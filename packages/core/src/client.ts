@@ -71,9 +71,10 @@ export interface Client {
 interface Lane {
   index: number;
   busy: boolean;
-  /** Records this lane holds and has not settled. */
+  /** Records this lane holds and has not settled: a stack, the batch being sent last. */
   holding: LogRecord[][];
-  minSeq: number;
+  /** The batch taken to go next while the lane was busy (at the bottom of `holding`), until its turn comes. */
+  next?: LogRecord[];
   abandoned: boolean;
 }
 
@@ -136,7 +137,7 @@ class Pipeline implements Client {
       records: options.batch.maxEvents * this.sink.lanes,
       bytes: Math.min(this.maxBatchBytes * this.sink.lanes, options.buffer.maxBytes / 2),
     };
-    this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], minSeq: Infinity, abandoned: false }));
+    this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], abandoned: false }));
     this.spool = options.spool ? new Spool(options.spool.path, options.spool.maxBytes) : undefined;
     this.levels = hooks.levels ?? levelMapFor(options.levels);
     this.messageKey = hooks.messageKey ?? 'msg';
@@ -281,17 +282,31 @@ class Pipeline implements Client {
       const batch = this.queue.take(maxEvents, this.maxBatchBytes);
       void this.runLane(lane, batch);
     }
+    // A whole batch waiting for a busy lane is taken as that lane's next, and the sink prepares its
+    // request (builds the body) now, while the server reads the current one. Not while requests
+    // fail: the records stay in the bounded buffer then.
+    if (this.healthy && this.sink.prepare) {
+      for (const lane of this.lanes) {
+        if (!this.queue.full(maxEvents, this.maxBatchBytes)) break;
+        if (!lane.busy || lane.abandoned || lane.next || this.state === 'closed') continue;
+        const batch = this.queue.take(maxEvents, this.maxBatchBytes);
+        lane.next = batch;
+        lane.holding.unshift(batch);
+        this.counters.inFlight += batch.length;
+        this.sink.prepare(lane.index, batch);
+      }
+    }
     if (this.queue.length > 0 && !this.timer && this.lanes.some((l) => !l.busy)) this.schedule();
   }
 
   private async runLane(lane: Lane, batch: LogRecord[]): Promise<void> {
     lane.busy = true;
     lane.holding = [batch];
-    lane.minSeq = (batch[0] as LogRecord).seq;
     this.counters.inFlight += batch.length;
     try {
       while (lane.holding.length > 0 && !lane.abandoned) {
         const records = lane.holding[lane.holding.length - 1] as LogRecord[];
+        if (records === lane.next) lane.next = undefined;
         await this.deliver(lane, records);
       }
     } catch (error) {
@@ -300,7 +315,7 @@ class Pipeline implements Client {
       for (const held of lane.holding.splice(0)) this.settle(lane, held, () => this.undeliverable(held, 'gave-up'));
     } finally {
       lane.busy = false;
-      lane.minSeq = Infinity;
+      lane.next = undefined;
       this.checkWaiters();
       if (this.state !== 'closed') this.pump();
       this.checkCapacity();
@@ -314,6 +329,8 @@ class Pipeline implements Client {
     this.counters.inFlight -= records.length;
     count();
     this.hooks.onSettled?.(records, delivered);
+    // The lane may go on with its next batch: flushers waiting for these records only are done.
+    this.checkWaiters();
     this.checkCapacity();
   }
 
@@ -486,7 +503,7 @@ class Pipeline implements Client {
 
   private minUnsettled(): number {
     let min = this.queue.peek()?.seq ?? Infinity;
-    for (const lane of this.lanes) if (lane.busy && lane.minSeq < min) min = lane.minSeq;
+    for (const lane of this.lanes) for (const held of lane.holding) min = Math.min(min, (held[0] as LogRecord).seq);
     return min;
   }
 
@@ -537,6 +554,7 @@ class Pipeline implements Client {
     for (const lane of this.lanes) {
       if (!lane.busy) continue;
       lane.abandoned = true;
+      lane.next = undefined;
       for (const held of lane.holding.splice(0)) {
         this.counters.inFlight -= held.length;
         this.undeliverable(held, reason);

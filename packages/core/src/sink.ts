@@ -35,6 +35,13 @@ export interface Sink {
    * pipeline calls it in workers only (see ClientHooks.openAtStart).
    */
   open?(signal: AbortSignal): void;
+  /**
+   * Optional: does ahead of time what `send(lane, records)` will need (builds
+   * the request body) while the lane's current request is under way. The
+   * pipeline calls it with the batch it will send next on that lane; send()
+   * decides whether what was prepared is still good. Never throws.
+   */
+  prepare?(lane: number, records: LogRecord[]): void;
   /** One attempt to deliver `records` on `lane`. Never throws. */
   send(lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult>;
   close(): Promise<void>;

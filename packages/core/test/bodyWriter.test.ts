@@ -29,6 +29,27 @@ describe('BodyWriter', () => {
     );
   });
 
+  it('property: a head written after the body (into the reserved bytes) comes first; the last head written counts; one too long is refused', () => {
+    const writer = new BodyWriter(16);
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    fc.assert(
+      fc.property(fc.nat(64), fc.array(text, { maxLength: 8 }), fc.array(text, { minLength: 1, maxLength: 3 }), (reserve, parts, heads) => {
+        writer.reset(reserve);
+        for (const part of parts) writer.append(part);
+        const body = Buffer.from(parts.join(''), 'utf8');
+        let current = Buffer.alloc(0);
+        for (const head of heads) {
+          const bytes = Buffer.from(head, 'utf8');
+          const fits = bytes.length <= reserve;
+          expect(writer.head(head)).toBe(fits);
+          if (fits) current = bytes;
+          expect(Buffer.from(writer.bytes()).equals(Buffer.concat([current, body]))).toBe(true);
+          expect(writer.length).toBe(current.length + body.length);
+        }
+      }),
+    );
+  });
+
   it('reset starts a new body in the same buffer', () => {
     const writer = new BodyWriter(8);
     writer.append('{"a":"é€😀"}');

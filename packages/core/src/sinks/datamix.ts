@@ -21,11 +21,34 @@ interface Lane {
   ambiguous: boolean;
   /** 401s in a row on fresh sessions; guards against a spin if the server keeps refusing. */
   authFailures: number;
-  /** Reused for every logs request of this lane (one in flight at a time). */
+  /** The logs request body in flight (or the last one); reused. */
   body: BodyWriter;
+  /** Where prepare() builds the next body while `body` is in flight; the two swap when it is sent. */
+  spare: BodyWriter;
+  /** The next batch's body, built by prepare() into `spare`. */
+  prepared?: Prepared;
   /** The session open() started; the lane's first send waits for it and takes its outcome. */
   opening?: Promise<SendResult | undefined>;
 }
+
+/** What writing a logs body came to: the records in it, and those the time window left out. */
+interface Built {
+  sent: LogRecord[];
+  outOfWindow: LogRecord[];
+  restamped: number;
+}
+
+interface Prepared extends Built {
+  records: LogRecord[];
+  /** Local time it was built: its records were checked against the time window then. */
+  at: number;
+}
+
+/** A body's messages are written after this many free bytes, for `{"session":<token>,"messages":` once the token is known. */
+const HEAD_RESERVE = 1024;
+
+/** How old a prepared body may be when its send comes: its records' time-window check is that old. */
+const PREPARED_FOR_MS = 1000;
 
 /** One message of a logs request, in the seed's field order. */
 interface DatamixMessage {
@@ -107,7 +130,7 @@ export class DatamixSink implements Sink {
     private readonly onSessionCreated: () => void,
   ) {
     this.lanes = options.sessions;
-    this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, body: new BodyWriter() }));
+    this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, body: new BodyWriter(), spare: new BodyWriter() }));
     this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
   }
 
@@ -169,17 +192,19 @@ export class DatamixSink implements Sink {
   }
 
   /**
-   * The logs request's body, into the lane's writer: the records inside the time
-   * window (the others restamped or left out), as the writer's JSON array items
-   * (serialised a few hundred at a time). A function of its own so that this
-   * loop is what V8 optimises, not the whole async `send`.
+   * A logs request's messages, into `body` after its reserved head: the
+   * records inside the time window (the others restamped or left out), as the
+   * writer's JSON array items (serialised a few hundred at a time). The head,
+   * `{"session":<token>,"messages":`, is put in front when the request goes
+   * (the token is known only then). A function of its own so that this loop
+   * is what V8 optimises, not the whole async `send`.
    */
-  private writeBody(body: BodyWriter, token: string, records: LogRecord[]): { sent: LogRecord[]; outOfWindow: LogRecord[]; restamped: number } {
+  private writeBody(body: BodyWriter, records: LogRecord[]): Built {
     const serverNow = this.clock.serverNow();
     const outOfWindow: LogRecord[] = [];
     const sent: LogRecord[] = [];
     let restamped = 0;
-    body.reset().append(`{"session":${JSON.stringify(token)},"messages":`);
+    body.reset(HEAD_RESERVE);
     for (const record of records) {
       let time = record.time;
       let text: string;
@@ -202,6 +227,28 @@ export class DatamixSink implements Sink {
     return { sent, outOfWindow, restamped };
   }
 
+  /**
+   * Builds the lane's next batch's body while its current request is under
+   * way (the pipeline calls this with the batch it will send next): the
+   * server reads one body while the worker writes the next. send() uses it
+   * for that batch's first attempt if it is at most PREPARED_FOR_MS old.
+   */
+  prepare(laneIndex: number, records: LogRecord[]): void {
+    const lane = this.laneState[laneIndex] as Lane;
+    lane.prepared = { records, at: Date.now(), ...this.writeBody(lane.spare, records) };
+  }
+
+  /** The body for `records`: the prepared one when it is theirs and fresh (its writer becomes the lane's), else written now. */
+  private bodyFor(lane: Lane, records: LogRecord[]): Built {
+    const prepared = lane.prepared;
+    if (prepared?.records !== records) return this.writeBody(lane.body, records);
+    lane.prepared = undefined;
+    const spare = lane.spare;
+    lane.spare = lane.body;
+    lane.body = spare;
+    return Date.now() - prepared.at <= PREPARED_FOR_MS ? prepared : this.writeBody(lane.body, records);
+  }
+
   async send(laneIndex: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
     const lane = this.laneState[laneIndex] as Lane;
     if (lane.opening) {
@@ -216,14 +263,17 @@ export class DatamixSink implements Sink {
     }
     const session = lane.session as Session;
 
-    const { sent, outOfWindow, restamped } = this.writeBody(lane.body, session.token, records);
+    const { sent, outOfWindow, restamped } = this.bodyFor(lane, records);
     if (sent.length === 0) return { kind: 'delivered', rejected: [], outOfWindow, restamped, duplicateAvoided: false };
     const body = lane.body;
+    const head = `{"session":${JSON.stringify(session.token)},"messages":`;
+    // A token too long for the reserved bytes (never seen) costs a copy of the body.
+    const payload = body.head(head) ? body.bytes() : Buffer.concat([Buffer.from(head), body.bytes()]);
 
     const url = new URL(`destinations/${encodeURIComponent(session.destination)}/logs`, this.base);
     let res: HttpResponse;
     try {
-      res = await this.http.post(url, body.bytes(), { timeoutMs: this.requestTimeoutMs, signal });
+      res = await this.http.post(url, payload, { timeoutMs: this.requestTimeoutMs, signal });
     } catch (error) {
       const sentMaybe = error instanceof NetworkError ? error.sent : true;
       if (sentMaybe) lane.ambiguous = true;

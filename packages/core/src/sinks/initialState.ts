@@ -40,8 +40,12 @@ export function capValue(value: string, max: number): string {
  */
 export class InitialStateSink implements Sink {
   readonly lanes = 1;
-  /** Reused for every events request (one lane: one request at a time). */
-  private readonly body = new BodyWriter();
+  /** The events request body in flight (or the last one); reused (one lane: one request at a time). */
+  private body = new BodyWriter();
+  /** Where prepare() builds the next body while `body` is in flight; the two swap when it is sent. */
+  private spare = new BodyWriter();
+  /** The next batch's body, built by prepare() into `spare`. */
+  private prepared: { records: LogRecord[]; bytes: Uint8Array } | undefined;
   /** The later API takes about 1 MB a request; stay well under it. */
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
@@ -116,13 +120,13 @@ export class InitialStateSink implements Sink {
   /**
    * The request body, into one reused buffer: each record's `log` event (`LEVEL
    * text`, capped at maxValueLength) and its field events, as the writer's JSON
-   * array items.
+   * array items. Into `into` (the writer of the body in flight unless given).
    */
-  encode(records: LogRecord[]): Uint8Array {
+  encode(records: LogRecord[], into = this.body): Uint8Array {
     const max = this.options.maxValueLength;
     const b = this.options.bucketName;
     const tid = this.bucketId;
-    const body = this.body.reset();
+    const body = into.reset();
     for (const record of records) {
       const e = record.time / 1000;
       body.item({ b, tid, sn: this.signal, v: capValue(LEVEL_PREFIX[record.level] + textOf(record), max), e } satisfies InitialStateEvent);
@@ -140,6 +144,22 @@ export class InitialStateSink implements Sink {
     this.opening ??= this.ensureBucket(signal);
   }
 
+  /** Builds the next batch's body while the current request is under way (see Sink.prepare); events carry no token or window. */
+  prepare(_lane: number, records: LogRecord[]): void {
+    this.prepared = { records, bytes: this.encode(records, this.spare) };
+  }
+
+  /** The body for `records`: the prepared one when it is theirs (its writer becomes the one in flight), else encoded now. */
+  private bodyFor(records: LogRecord[]): Uint8Array {
+    const prepared = this.prepared;
+    if (prepared?.records !== records) return this.encode(records);
+    this.prepared = undefined;
+    const spare = this.spare;
+    this.spare = this.body;
+    this.body = spare;
+    return prepared.bytes;
+  }
+
   async send(_lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
     const opening = this.opening;
     this.opening = undefined;
@@ -147,7 +167,7 @@ export class InitialStateSink implements Sink {
     if (bucketFailed) return bucketFailed;
     let res: HttpResponse;
     try {
-      res = await this.paced(this.eventsUrl, this.encode(records), { 'x-is-clientkey': this.options.clientKey }, signal);
+      res = await this.paced(this.eventsUrl, this.bodyFor(records), { 'x-is-clientkey': this.options.clientKey }, signal);
     } catch (error) {
       const ambiguous = error instanceof NetworkError ? error.sent : true;
       return { kind: 'retry', ambiguous, error: new LogferryError('LOGFERRY_HTTP', `Initial State events request failed: ${(error as Error).message}`) };
