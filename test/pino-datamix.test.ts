@@ -549,3 +549,20 @@ describe('pino → Datamix: option errors', () => {
     }
   });
 });
+
+describe('the pino worker bundle', () => {
+  it('loads only what Datamix needs: not node:crypto (Initial State loads it when it names a bucket)', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const bundle = import.meta.resolve('@logferry/pino');
+    const worker = new Worker(
+      `import(${JSON.stringify(bundle)}).then(() => require('node:worker_threads').parentPort.postMessage(process.moduleLoadList.filter((m) => / (crypto|http)$/.test(m))));`,
+      { eval: true },
+    );
+    const loaded = await new Promise<string[]>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(loaded).toEqual(['NativeModule http']);
+  });
+});

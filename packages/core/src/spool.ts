@@ -1,8 +1,10 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, fstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import sonicBoom from 'sonic-boom';
 import { isDatamixLevel, type DatamixLevel } from './levels.js';
 import { jsonOf, type LogRecord, type MessageSource } from './record.js';
+
+// Not `import ... from 'node:fs'`: an ES import of node:fs also loads fs/promises (and readline) in every worker.
+const { closeSync, existsSync, mkdirSync, openSync, readSync, fstatSync, statSync } = process.getBuiltinModule('node:fs');
 
 // sonic-boom is CommonJS: its named export is a property of the default export.
 const { SonicBoom } = sonicBoom;
