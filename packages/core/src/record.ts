@@ -1,3 +1,4 @@
+import type { BodyWriter } from './bodyWriter.js';
 import type { DatamixLevel } from './levels.js';
 import { pinoText, type PinoSpans } from './pinoLine.js';
 
@@ -49,4 +50,35 @@ export function textOf(record: MessageSource): string {
 /** A record's message as a JSON string literal. */
 export function jsonOf(record: MessageSource): string {
   return JSON.stringify(textOf(record));
+}
+
+const FIELDS_OPEN = Buffer.from('{');
+const FIELDS_OPEN_AFTER_MSG = Buffer.from(' {');
+const FIELDS_CLOSE = Buffer.from('}');
+
+/**
+ * Writes a record's message text into `body` as the inside of a JSON string
+ * (what `jsonOf` gives without its quotes), byte by byte, when the text is
+ * plain ASCII, the usual log line: nothing is built on the heap. A pino line's
+ * message is copied as pino escaped it, its fields with their quotes and
+ * backslashes escaped (`msg {fields}`, as pinoText reads them). False, with
+ * the body to be rolled back by the caller, for anything else, or for text
+ * that may be longer than `maxLength`: the caller writes that record with textOf.
+ */
+export function writeTextChars(body: BodyWriter, record: MessageSource, maxLength = Infinity): boolean {
+  const spans = spansOf(record);
+  if (!spans) {
+    const text = record.text as string;
+    return text.length <= maxLength && body.stage(text) && body.chars(0, text.length, true);
+  }
+  const { line, msgStart, msgEnd, fieldsStart, fieldsEnd } = spans;
+  const fields = fieldsEnd - fieldsStart;
+  // An escaped message is longer than its text, so this never passes text that needs capping.
+  if (msgEnd - msgStart + (fields === 0 ? 0 : fields + (msgStart === msgEnd ? 2 : 3)) > maxLength) return false;
+  if (!body.stage(line) || !body.chars(msgStart, msgEnd, false)) return false;
+  if (fieldsStart === fieldsEnd) return true;
+  body.ascii(msgStart === msgEnd ? FIELDS_OPEN : FIELDS_OPEN_AFTER_MSG);
+  if (!body.chars(fieldsStart, fieldsEnd, true)) return false;
+  body.ascii(FIELDS_CLOSE);
+  return true;
 }

@@ -57,3 +57,67 @@ describe('BodyWriter', () => {
     expect(Buffer.from(writer.bytes()).toString()).toBe('[]');
   });
 });
+
+describe('BodyWriter items written in pieces', () => {
+  /** A string item the way a sink writes one by hand, or by item() when it is not plain ASCII text. */
+  const writeString = (writer: BodyWriter, s: string): boolean => {
+    if (writer.stage(s)) {
+      writer.beginItem().ascii(Buffer.from('"'));
+      if (writer.chars(0, s.length, true)) {
+        writer.ascii(Buffer.from('"'));
+        return true;
+      }
+      writer.dropItem();
+    }
+    writer.item(s);
+    return false;
+  };
+
+  it('property: items written in pieces (strings, numbers), among item()s, give the JSON of the whole array', () => {
+    const writer = new BodyWriter(16, 3);
+    const entry = fc.oneof(
+      fc.record({ piece: fc.string({ unit: 'binary', maxLength: 30 }) }),
+      fc.record({ piece: fc.constantFrom('plain', 'a"b', 'back\\slash', '\\"', 'tab\there', 'é', '') }),
+      fc.record({ number: fc.oneof(fc.nat(), fc.maxSafeNat(), fc.double({ noNaN: true, noDefaultInfinity: true })) }),
+      fc.record({ item: fc.jsonValue({ maxDepth: 1 }) }),
+    );
+    let byHand = 0;
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 12 }), fc.nat(32), (entries, reserve) => {
+        writer.reset(reserve);
+        const expected: unknown[] = [];
+        for (const e of entries) {
+          if ('piece' in e) {
+            if (writeString(writer, e.piece)) byHand++;
+            expected.push(e.piece);
+          } else if ('number' in e) {
+            writer.beginItem().integer(e.number);
+            expected.push(e.number);
+          } else {
+            writer.item(e.item);
+            expected.push(e.item);
+          }
+        }
+        writer.closeArray();
+        expect(Buffer.from(writer.bytes()).toString()).toBe(JSON.stringify(expected));
+      }),
+    );
+    expect(byHand).toBeGreaterThan(50);
+  });
+
+  it('chars() without escaping copies text that is JSON-escaped already; a control character refuses, and dropItem() takes the item back', () => {
+    const writer = new BodyWriter(8);
+    writer.reset();
+    expect(writer.stage('x\\"y\\n')).toBe(true);
+    writer.beginItem().ascii(Buffer.from('"'));
+    expect(writer.chars(0, 6, false)).toBe(true);
+    writer.ascii(Buffer.from('"'));
+    expect(writer.stage('a\nb')).toBe(true);
+    writer.beginItem();
+    expect(writer.chars(0, 3, true)).toBe(false);
+    writer.dropItem();
+    expect(writer.stage('ü')).toBe(false);
+    writer.closeArray();
+    expect(JSON.parse(Buffer.from(writer.bytes()).toString())).toEqual(['x"y\n']);
+  });
+});

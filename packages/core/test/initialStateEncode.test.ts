@@ -4,7 +4,7 @@ import { HttpClient } from '../src/http.js';
 import { parseOptions, type InitialStateSinkOptions } from '../src/options.js';
 import { LevelMap } from '../src/levels.js';
 import { parsePinoLineFast } from '../src/pinoLine.js';
-import type { LogRecord } from '../src/record.js';
+import { textOf, type LogRecord } from '../src/record.js';
 import { capValue, InitialStateSink } from '../src/sinks/initialState.js';
 
 const MAX = 40;
@@ -71,5 +71,33 @@ describe('InitialStateSink.encode in groups', () => {
       }
       expect(JSON.parse(Buffer.from(withFields.encode(records)).toString()), `${n} records`).toEqual(expected);
     }
+  });
+});
+
+describe('InitialStateSink.encode by hand', () => {
+  it('property: the body is byte for byte what JSON.stringify gives of the events (pino lines with fields, text records, any time, capped or not)', () => {
+    const b = 'b"q';
+    const textArb = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 10 }), fc.constantFrom('request handled', '', 'a"b\\c', '\\n'));
+    const timeArb = fc.oneof(fc.integer({ min: 0, max: 4_000_000_000_000 }), fc.double({ min: 0, max: 4e12, noNaN: true }), fc.constant(1e15 + 1));
+    const fieldsArb = fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
+    const sinkB = new InitialStateSink({ ...options, bucketName: b }, 1000, new HttpClient());
+    let byHand = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(textArb, timeArb, fieldsArb, fc.boolean()), { minLength: 1, maxLength: 5 }), (items) => {
+        const records = items.map(([text, time, fields, asLine], seq): LogRecord => {
+          if (!asLine || !Number.isInteger(time)) return { level: 'warn', time, text, seq, bytes: 1 };
+          const body = JSON.stringify(fields).slice(1, -1);
+          const line = `{"level":40,"time":${time}${body ? `,${body}` : ''},"msg":${JSON.stringify(text)}}`;
+          const fast = parsePinoLineFast(line, levels, 'msg');
+          return fast ? { ...fast, seq, bytes: 1 } : { level: 'warn', time, text, seq, bytes: 1 };
+        });
+        const expected = records.map((r) => ({ b, tid: sinkB.bucketId, sn: 'log', v: capValue(`WARN ${textOf(r)}`, MAX), e: r.time / 1000 }));
+        const encoded = Buffer.from(sinkB.encode(records)).toString();
+        expect(encoded).toBe(JSON.stringify(expected));
+        byHand += expected.filter((e) => /^[ -~]*$/.test(e.v) && !e.v.endsWith('…')).length;
+      }),
+      { numRuns: 300 },
+    );
+    expect(byHand).toBeGreaterThan(300);
   });
 });

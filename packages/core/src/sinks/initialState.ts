@@ -5,7 +5,7 @@ import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { DatamixLevel } from '../levels.js';
 import type { InitialStateSinkOptions } from '../options.js';
 import { Pacer } from '../pacer.js';
-import { textOf, type LogRecord } from '../record.js';
+import { textOf, writeTextChars, type LogRecord } from '../record.js';
 import { parseRetryAfter } from '../retrySchedule.js';
 import type { SendResult, Sink } from '../sink.js';
 import { sleep } from '../sleep.js';
@@ -19,6 +19,8 @@ export function sanitizeSignal(name: string): string {
 }
 
 const LEVEL_PREFIX: Record<DatamixLevel, string> = { debug: 'DEBUG ', info: 'INFO ', warn: 'WARN ', error: 'ERROR ', fatal: 'FATAL ' };
+const VALUE_END = Buffer.from('","e":');
+const EVENT_END = Buffer.from('}');
 
 /** One event of a batch_logs request: bucket, bucket id, signal, value, epoch seconds. */
 interface InitialStateEvent {
@@ -57,6 +59,8 @@ export class InitialStateSink implements Sink {
   private readonly signal: string;
   private readonly prefixLength: number;
   private readonly fieldSignals: [field: string, signal: string][];
+  /** Each level's log event start, `{"b":…,"tid":…,"sn":…,"v":"INFO `, as bytes: encode() writes the text after it by hand when it can. */
+  private readonly logEventStarts: Record<DatamixLevel, { bytes: Buffer; prefixLength: number }>;
   private readonly bucketsUrl: URL;
   private readonly eventsUrl: URL;
 
@@ -70,6 +74,12 @@ export class InitialStateSink implements Sink {
     this.signal = sanitizeSignal(options.signal);
     this.prefixLength = JSON.stringify({ b: options.bucketName, tid: this.bucketId, sn: this.signal }).length;
     this.fieldSignals = options.fields.map((f) => [f, sanitizeSignal(f)]);
+    const head = `{"b":${JSON.stringify(options.bucketName)},"tid":${JSON.stringify(this.bucketId)},"sn":${JSON.stringify(this.signal)},"v":"`;
+    const start = (level: DatamixLevel): { bytes: Buffer; prefixLength: number } => ({
+      bytes: Buffer.from(head + LEVEL_PREFIX[level]),
+      prefixLength: LEVEL_PREFIX[level].length,
+    });
+    this.logEventStarts = { debug: start('debug'), info: start('info'), warn: start('warn'), error: start('error'), fatal: start('fatal') };
     this.bucketsUrl = new URL('api/v1/buckets', options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
     this.eventsUrl = new URL('batch_logs', options.eventsUrl.endsWith('/') ? options.eventsUrl : `${options.eventsUrl}/`);
   }
@@ -127,9 +137,13 @@ export class InitialStateSink implements Sink {
     const b = this.options.bucketName;
     const tid = this.bucketId;
     const body = into.reset();
+    const starts = this.logEventStarts;
     for (const record of records) {
       const e = record.time / 1000;
-      body.item({ b, tid, sn: this.signal, v: capValue(LEVEL_PREFIX[record.level] + textOf(record), max), e } satisfies InitialStateEvent);
+      const start = starts[record.level];
+      body.beginItem().ascii(start.bytes);
+      if (writeTextChars(body, record, max - start.prefixLength)) body.ascii(VALUE_END).seconds(record.time).ascii(EVENT_END);
+      else body.dropItem().item({ b, tid, sn: this.signal, v: capValue(LEVEL_PREFIX[record.level] + textOf(record), max), e } satisfies InitialStateEvent);
       if (record.fields) {
         for (const [field, sn] of this.fieldSignals) {
           const v = record.fields[field];
