@@ -1,3 +1,12 @@
+const PLAIN = 0;
+const ESCAPED = 1;
+const CONTROL = 2;
+/** What each byte is inside a JSON string: plain, escaped with a backslash (quote, backslash), or a control character. */
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND.fill(CONTROL, 0, 32);
+BYTE_KIND[34] = ESCAPED;
+BYTE_KIND[92] = ESCAPED;
+
 /**
  * Builds a request body as UTF-8 straight into a reused Buffer. Appending
  * strings to a string and encoding the result allocates the body twice on the
@@ -19,8 +28,8 @@ export class BodyWriter {
   /** Where the item begun by `beginItem()` starts, and `opened` before it (for `dropItem()`). */
   private itemAt = 0;
   private openedBefore = false;
-  /** The text `stage()` took, as bytes (ASCII, so one per character); read by `chars()`. */
-  private staged: Buffer = Buffer.allocUnsafe(1024);
+  /** Where the text `stage()` took sits in `buf`, as bytes (ASCII, so one per character). */
+  private stagedAt = 0;
 
   /**
    * `itemsPerStringify`: ~450 ns of a JSON.stringify call go before it escapes
@@ -57,7 +66,7 @@ export class BodyWriter {
   }
 
   /**
-   * Starts an array item written in pieces (`ascii`, `integer`, `chars`) instead of
+   * Starts an array item written in pieces (`ascii`, `integer`, `seconds`, `stage` then `copy` and `chars`) instead of
    * by JSON.stringify: for a log record that is ~4x less CPU and nothing on the
    * JS heap (a stringified item is built, copied and flattened there: ~760 bytes
    * of garbage a record, measured, which grew the worker's young generation).
@@ -80,32 +89,40 @@ export class BodyWriter {
     return this;
   }
 
-  /** Appends bytes as they are (pre-encoded ASCII JSON). */
+  /** Appends bytes as they are (pre-encoded ASCII JSON): one native copy (a loop costs ~4 ns a byte on a slow VM). */
   ascii(bytes: Uint8Array): this {
-    const n = bytes.length;
-    this.ensure(n);
-    const { buf } = this;
-    let at = this.used;
-    for (let i = 0; i < n; i++) buf[at++] = bytes[i] as number;
-    this.used = at;
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.used);
+    this.used += bytes.length;
     return this;
   }
 
   /** Appends a finite number as JSON: a non-negative safe integer (a timestamp) digit by digit, any other through String(). */
   integer(n: number): this {
     if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n)) return this.append(String(n));
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-    this.ensure(digits);
+    this.ensure(16);
+    // In two parts below 2^31, so each digit is integer arithmetic (a float division per digit costs twice as much).
+    if (n < 1e9) {
+      this.used = this.digits(n, this.used, 0);
+    } else {
+      const high = Math.floor(n / 1e9);
+      this.used = this.digits(n - high * 1e9, this.digits(high, this.used, 0), 9);
+    }
+    return this;
+  }
+
+  /** Writes `x` (0 <= x < 1e9) at `at`, zero-padded to `width` digits; returns where it ended. */
+  private digits(x: number, at: number, width: number): number {
+    let count = 1;
+    for (let rest = x; rest >= 10; rest = (rest / 10) | 0) count++;
+    if (count < width) count = width;
     const { buf } = this;
-    let x = n;
-    for (let at = this.used + digits - 1; at >= this.used; at--) {
-      const q = Math.floor(x / 10);
-      buf[at] = 48 + (x - q * 10);
+    for (let i = at + count - 1; i >= at; i--) {
+      const q = (x / 10) | 0;
+      buf[i] = 48 + x - q * 10;
       x = q;
     }
-    this.used += digits;
-    return this;
+    return at + count;
   }
 
   /**
@@ -132,30 +149,46 @@ export class BodyWriter {
   }
 
   /**
-   * Takes `text` for `chars()`: true when it is all ASCII (one byte a character,
-   * so its indexes are byte offsets); false for anything else, which the caller
-   * writes another way.
+   * Takes `text` for `copy()` and `chars()`: true when it is all ASCII (one
+   * byte a character, so its indexes are byte offsets); false for anything
+   * else, which the caller writes another way. The text is put in this
+   * buffer, past room for the item's rest (at most twice the text, escaped,
+   * and 128 bytes more), so its pieces are moved into place by native
+   * copies: stage within an item (after `beginItem()`), and write no more
+   * than that room before the item ends.
    */
   stage(text: string): boolean {
-    if (text.length * 3 > this.staged.length) this.staged = Buffer.allocUnsafe(Math.max(this.staged.length * 2, text.length * 3));
-    return this.staged.write(text, 0, 'utf8') === text.length;
+    const room = text.length * 2 + 128;
+    this.ensure(room + text.length * 3);
+    this.stagedAt = this.used + room;
+    return this.buf.write(text, this.stagedAt, 'utf8') === text.length;
+  }
+
+  /** Appends the staged text's characters `from` to `to` as they are: text that is JSON-escaped and checked already (pino's message). */
+  copy(from: number, to: number): this {
+    this.buf.copyWithin(this.used, this.stagedAt + from, this.stagedAt + to);
+    this.used += to - from;
+    return this;
   }
 
   /**
-   * Appends the staged text's characters `from` to `to` inside a JSON string:
-   * with `escape`, quotes and backslashes escaped (plain text); without, as
-   * they are (text that is JSON-escaped already, as pino's message is). False
-   * when a control character is met (JSON forbids it raw; JSON.stringify's
-   * escapes are then the way): the caller drops the item.
+   * Appends the staged text's characters `from` to `to` inside a JSON string,
+   * quotes and backslashes escaped. False when a control character is met
+   * (JSON forbids it raw; JSON.stringify's escapes are then the way): the
+   * caller drops the item.
    */
-  chars(from: number, to: number, escape: boolean): boolean {
-    this.ensure((to - from) * 2);
-    const { buf, staged } = this;
+  chars(from: number, to: number): boolean {
+    const { buf } = this;
     let at = this.used;
-    for (let i = from; i < to; i++) {
-      const c = staged[i] as number;
-      if (c < 32) return false;
-      if (escape && (c === 34 || c === 92)) buf[at++] = 92;
+    const end = this.stagedAt + to;
+    for (let i = this.stagedAt + from; i < end; i++) {
+      const c = buf[i] as number;
+      // One look-up and one branch for the usual byte (measured ~25 % faster than three comparisons).
+      const kind = BYTE_KIND[c] as number;
+      if (kind !== PLAIN) {
+        if (kind === CONTROL) return false;
+        buf[at++] = 92; // \
+      }
       buf[at++] = c;
     }
     this.used = at;

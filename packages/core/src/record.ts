@@ -69,16 +69,18 @@ export function writeTextChars(body: BodyWriter, record: MessageSource, maxLengt
   const spans = spansOf(record);
   if (!spans) {
     const text = record.text as string;
-    return text.length <= maxLength && body.stage(text) && body.chars(0, text.length, true);
+    return text.length <= maxLength && body.stage(text) && body.chars(0, text.length);
   }
   const { line, msgStart, msgEnd, fieldsStart, fieldsEnd } = spans;
   const fields = fieldsEnd - fieldsStart;
   // An escaped message is longer than its text, so this never passes text that needs capping.
   if (msgEnd - msgStart + (fields === 0 ? 0 : fields + (msgStart === msgEnd ? 2 : 3)) > maxLength) return false;
-  if (!body.stage(line) || !body.chars(msgStart, msgEnd, false)) return false;
+  // The message was checked when the line was read (a JSON string: no raw control character).
+  if (!body.stage(line)) return false;
+  body.copy(msgStart, msgEnd);
   if (fieldsStart === fieldsEnd) return true;
   body.ascii(msgStart === msgEnd ? FIELDS_OPEN : FIELDS_OPEN_AFTER_MSG);
-  if (!body.chars(fieldsStart, fieldsEnd, true)) return false;
+  if (!body.chars(fieldsStart, fieldsEnd)) return false;
   body.ascii(FIELDS_CLOSE);
   return true;
 }
