@@ -90,6 +90,35 @@ export class RecordQueue {
     return batch;
   }
 
+  /**
+   * Puts a batch taken earlier back at the front, in order, ready to go at
+   * once (a lane that cannot send it gives it back for the others). Nothing
+   * is dropped for it: these records were within the limit when they came.
+   */
+  putBack(records: readonly LogRecord[]): void {
+    const n = records.length;
+    if (n === 0) return;
+    const { items, arrivals } = this;
+    if (this.head < n) {
+      // Make room at the front: shift what waits by the missing slots.
+      const extra = n - this.head;
+      items.length += extra;
+      arrivals.length += extra;
+      items.copyWithin(this.head + extra, this.head);
+      arrivals.copyWithin(this.head + extra, this.head);
+      this.head += extra;
+    }
+    this.head -= n;
+    let bytes = 0;
+    for (let i = 0; i < n; i++) {
+      const record = records[i] as LogRecord;
+      items[this.head + i] = record;
+      arrivals[this.head + i] = 0;
+      bytes += record.bytes;
+    }
+    this.bytesHeld += bytes;
+  }
+
   /** Empties the queue, returning everything in order. */
   drain(): LogRecord[] {
     const all = this.items.slice(this.head) as LogRecord[];

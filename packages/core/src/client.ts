@@ -75,6 +75,8 @@ interface Lane {
   holding: LogRecord[][];
   /** The batch taken to go next while the lane was busy (at the bottom of `holding`), until its turn comes. */
   next?: LogRecord[];
+  /** The lane's last attempt failed and it is retrying: it takes no next batch (another lane may send it). */
+  failing: boolean;
   abandoned: boolean;
 }
 
@@ -137,7 +139,7 @@ class Pipeline implements Client {
       records: options.batch.maxEvents * this.sink.lanes,
       bytes: Math.min(this.maxBatchBytes * this.sink.lanes, options.buffer.maxBytes / 2),
     };
-    this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], abandoned: false }));
+    this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], failing: false, abandoned: false }));
     this.spool = options.spool ? new Spool(options.spool.path, options.spool.maxBytes) : undefined;
     this.levels = hooks.levels ?? levelMapFor(options.levels);
     this.messageKey = hooks.messageKey ?? 'msg';
@@ -284,16 +286,21 @@ class Pipeline implements Client {
     }
     // A whole batch waiting for a busy lane is taken as that lane's next, and the sink prepares its
     // request (builds the body) now, while the server reads the current one. Not while requests
-    // fail: the records stay in the bounded buffer then.
+    // fail, nor for a lane that is retrying: the records stay in the bounded buffer then.
     if (this.healthy && this.sink.prepare) {
       for (const lane of this.lanes) {
         if (!this.queue.full(maxEvents, this.maxBatchBytes)) break;
-        if (!lane.busy || lane.abandoned || lane.next || this.state === 'closed') continue;
+        if (!lane.busy || lane.failing || lane.abandoned || lane.next || this.state === 'closed') continue;
         const batch = this.queue.take(maxEvents, this.maxBatchBytes);
         lane.next = batch;
         lane.holding.unshift(batch);
         this.counters.inFlight += batch.length;
-        this.sink.prepare(lane.index, batch);
+        try {
+          this.sink.prepare(lane.index, batch);
+        } catch (error) {
+          // Not prepared: the body is written when the batch goes. A bug here must not reach log()'s caller.
+          this.report(new LogferryError('LOGFERRY_WORKER', `internal error while preparing a request: ${(error as Error).message}`));
+        }
       }
     }
     if (this.queue.length > 0 && !this.timer && this.lanes.some((l) => !l.busy)) this.schedule();
@@ -312,7 +319,8 @@ class Pipeline implements Client {
     } catch (error) {
       // A bug must not strand records: settle what is held as undeliverable.
       this.report(new LogferryError('LOGFERRY_WORKER', `internal error while sending: ${(error as Error).message}`));
-      for (const held of lane.holding.splice(0)) this.settle(lane, held, () => this.undeliverable(held, 'gave-up'));
+      // `holding` is a stack (the batch being sent last): oldest first, as the records came.
+      for (const held of lane.holding.splice(0).reverse()) this.settle(lane, held, () => this.undeliverable(held, 'gave-up'));
     } finally {
       lane.busy = false;
       lane.next = undefined;
@@ -320,6 +328,23 @@ class Pipeline implements Client {
       if (this.state !== 'closed') this.pump();
       this.checkCapacity();
     }
+  }
+
+  /**
+   * A lane about to wait before a retry gives its next batch back to the
+   * front of the queue, so an idle lane (with `sessions` > 1) can send it
+   * rather than it waiting out this lane's retries; with one lane it waits
+   * in the bounded buffer, like any record while requests fail.
+   */
+  private giveBackNext(lane: Lane): void {
+    const next = lane.next;
+    if (!next) return;
+    lane.next = undefined;
+    const i = lane.holding.indexOf(next);
+    if (i !== -1) lane.holding.splice(i, 1);
+    this.counters.inFlight -= next.length;
+    this.queue.putBack(next);
+    if (this.lanes.some((l) => !l.busy && !l.abandoned)) this.pump();
   }
 
   /** Removes `records` from what the lane holds, counts them through `count`, and wakes flushers. */
@@ -345,6 +370,7 @@ class Pipeline implements Client {
       switch (result.kind) {
         case 'delivered': {
           this.healthy = true;
+          lane.failing = false;
           const c = this.counters;
           return this.settle(lane, records, () => {
             c.delivered += records.length - result.rejected.length - result.outOfWindow.length;
@@ -396,6 +422,8 @@ class Pipeline implements Client {
           }
           this.report(result.error);
           this.counters.retries++;
+          lane.failing = true;
+          this.giveBackNext(lane);
           await sleep(delay, this.deadline.signal, this.hurry);
           if (lane.abandoned) return;
           break;
@@ -555,7 +583,8 @@ class Pipeline implements Client {
       if (!lane.busy) continue;
       lane.abandoned = true;
       lane.next = undefined;
-      for (const held of lane.holding.splice(0)) {
+      // `holding` is a stack (the batch being sent last): oldest first, so the spool keeps the records' order.
+      for (const held of lane.holding.splice(0).reverse()) {
         this.counters.inFlight -= held.length;
         this.undeliverable(held, reason);
       }

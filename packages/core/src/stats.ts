@@ -19,7 +19,7 @@ export interface Stats {
   /** Waiting in memory. */
   buffered: number;
   bufferedBytes: number;
-  /** In requests that have not been answered yet. */
+  /** Taken from the buffer for a session: in requests not answered yet, or in the next request's body, already built. */
   inFlight: number;
   requests: number;
   failedRequests: number;

@@ -244,3 +244,55 @@ describe('RecordQueue take and ready', () => {
     expect(queue.ready(100, 10_000, 1000, 1000)).toBe(false);
   });
 });
+
+describe('RecordQueue.putBack', () => {
+  it('property: a batch put back goes first, in order, ready at once; bytes exact, nothing dropped', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 300 }).map((n) => ({ push: n })), fc.integer({ min: 1, max: 200 }).map((n) => ({ takeBack: n }))), {
+          maxLength: 12,
+        }),
+        (ops) => {
+          const queue = new RecordQueue(1e9, 'drop-oldest');
+          let model: LogRecord[] = [];
+          let seq = 0;
+          for (const op of ops) {
+            if ('push' in op) {
+              for (let i = 0; i < op.push; i++) {
+                const r = rec(++seq, 1 + (seq % 7));
+                queue.push(r, 1_000_000);
+                model.push(r);
+              }
+            } else {
+              const batch = queue.take(op.takeBack, 1e9);
+              expect(seqs(batch)).toEqual(seqs(model.slice(0, batch.length)));
+              for (let i = 0; i < 3; i++) {
+                const r = rec(++seq, 2);
+                queue.push(r, 1_000_000);
+                model.push(r);
+              }
+              queue.putBack(batch);
+              if (batch.length > 0) expect(queue.ready(1e9, 1e9, 1000, 1_000_000)).toBe(true);
+            }
+            expect(queue.length).toBe(model.length);
+            expect(queue.bytes).toBe(model.reduce((s, r) => s + r.bytes, 0));
+            expect(queue.peek()?.seq).toBe(model[0]?.seq);
+          }
+          expect(seqs(queue.drain())).toEqual(seqs(model));
+          model = [];
+        },
+      ),
+    );
+  });
+
+  it('puts back a batch whose take compacted the queue (no free slots left in front)', () => {
+    const queue = new RecordQueue(1e9, 'drop-oldest');
+    for (let s = 1; s <= 10_000; s++) queue.push(rec(s, 1), 1_000_000);
+    const first = queue.take(6000, 1e9); // compacts: the rest now starts at index 0
+    queue.putBack(first);
+    expect(queue.length).toBe(10_000);
+    expect(queue.bytes).toBe(10_000);
+    expect(queue.ready(1e9, 1e9, 1000, 1_000_000)).toBe(true);
+    expect(seqs(queue.drain())).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
+  });
+});

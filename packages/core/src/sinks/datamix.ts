@@ -43,6 +43,8 @@ interface Prepared extends Built {
   records: LogRecord[];
   /** Local time it was built: its records were checked against the time window then. */
   at: number;
+  /** The server clock's offset it was judged by (none known yet before the first answer). */
+  offset: number;
 }
 
 /** A body's messages are written after this many free bytes, for `{"session":<token>,"messages":` once the token is known. */
@@ -50,6 +52,13 @@ const HEAD_RESERVE = 1024;
 
 /** How old a prepared body may be when its send comes: its records' time-window check is that old. */
 const PREPARED_FOR_MS = 1000;
+
+/**
+ * How far the server clock's estimate may have moved since a body was
+ * prepared (the first answer moves it from 0 to the real offset; later ones by
+ * milliseconds): well inside the window's slack (2 s ahead, 5 s behind).
+ */
+const PREPARED_OFFSET_MS = 250;
 
 /** One message of a logs request, in the seed's field order. */
 interface DatamixMessage {
@@ -260,10 +269,14 @@ export class DatamixSink implements Sink {
    */
   prepare(laneIndex: number, records: LogRecord[]): void {
     const lane = this.laneState[laneIndex] as Lane;
-    lane.prepared = { records, at: Date.now(), ...this.writeBody(lane.spare, records) };
+    lane.prepared = { records, at: Date.now(), offset: this.clock.offset, ...this.writeBody(lane.spare, records) };
   }
 
-  /** The body for `records`: the prepared one when it is theirs and fresh (its writer becomes the lane's), else written now. */
+  /**
+   * The body for `records`: the prepared one when it is theirs and still
+   * judged by the time window as it would be now (its writer becomes the
+   * lane's), else written now.
+   */
   private bodyFor(lane: Lane, records: LogRecord[]): Built {
     const prepared = lane.prepared;
     if (prepared?.records !== records) return this.writeBody(lane.body, records);
@@ -271,7 +284,8 @@ export class DatamixSink implements Sink {
     const spare = lane.spare;
     lane.spare = lane.body;
     lane.body = spare;
-    return Date.now() - prepared.at <= PREPARED_FOR_MS ? prepared : this.writeBody(lane.body, records);
+    const fresh = Date.now() - prepared.at <= PREPARED_FOR_MS && Math.abs(this.clock.offset - prepared.offset) <= PREPARED_OFFSET_MS;
+    return fresh ? prepared : this.writeBody(lane.body, records);
   }
 
   async send(laneIndex: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
