@@ -1,10 +1,12 @@
+import { builtin } from './builtin.js';
+
 /** logferry's fixed namespace for bucket ids: the same bucket name always gives the same id. */
 export const BUCKET_NAMESPACE = '6f1c2b1e-8d0a-5b7e-9c3f-2a4d5e6f7a80';
 
 /** RFC 4122 version-5 UUID (SHA-1, name-based). */
 export function uuidV5(name: string, namespace: string = BUCKET_NAMESPACE): string {
   // Loaded on first use: only Initial State needs it, and node:crypto costs a worker ~4 ms to load.
-  const { createHash } = process.getBuiltinModule('node:crypto');
+  const { createHash } = builtin('node:crypto');
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
   const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
   hash[6] = ((hash[6] as number) & 0x0f) | 0x50;

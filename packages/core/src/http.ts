@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type https from 'node:https';
+import { builtin } from './builtin.js';
 
 /*
  * HTTP through node:http with one keep-alive Agent per client. Measured on
@@ -51,7 +52,7 @@ export class HttpClient {
 
   private secure(): { https: typeof https; agent: https.Agent } {
     if (!this.tls) {
-      const https = process.getBuiltinModule('node:https');
+      const https = builtin('node:https');
       this.tls = { https, agent: new https.Agent({ keepAlive: true, keepAliveMsecs: 30_000 }) };
     }
     return this.tls;

@@ -3,9 +3,10 @@ import type { LogferryError } from './errors.js';
 import { parseOptions } from './options.js';
 import type { LogRecord } from './record.js';
 import { readSpool } from './spool.js';
+import { builtin } from './builtin.js';
 
 // Not `import ... from 'node:fs'`: an ES import of node:fs also loads fs/promises (and readline) in every worker.
-const { existsSync, readFileSync, renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { existsSync, readFileSync, renameSync, rmSync, writeFileSync } = builtin('node:fs');
 
 export interface ReplayResult {
   /** Records the API accepted during this replay. */

@@ -2,9 +2,10 @@ import { dirname } from 'node:path';
 import sonicBoom from 'sonic-boom';
 import { isDatamixLevel, type DatamixLevel } from './levels.js';
 import { jsonOf, type LogRecord, type MessageSource } from './record.js';
+import { builtin } from './builtin.js';
 
 // Not `import ... from 'node:fs'`: an ES import of node:fs also loads fs/promises (and readline) in every worker.
-const { closeSync, existsSync, mkdirSync, openSync, readSync, fstatSync, statSync } = process.getBuiltinModule('node:fs');
+const { closeSync, existsSync, mkdirSync, openSync, readSync, fstatSync, statSync } = builtin('node:fs');
 
 // sonic-boom is CommonJS: its named export is a property of the default export.
 const { SonicBoom } = sonicBoom;
