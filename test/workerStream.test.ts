@@ -60,6 +60,18 @@ describe('createWorkerStream (what runs behind thread-stream)', () => {
     );
   });
 
+  it('a last line with no newline is delivered at the end, its trailing CR dropped like any CRLF line', async () => {
+    emu = await startEmulator();
+    const stream = await createWorkerStream(
+      { sink: { type: 'datamix', apiKey: 'test-key', url: emu.url }, batch: { intervalMs: 60_000 } },
+      { expectPinoConfig: false, onError: () => undefined },
+    );
+    // Not JSON, so the line itself is the message: a CR left on it would be sent.
+    stream.write(`{"level":30,"time":${Date.now()},"msg":"first"}\r\nplain last line\r`);
+    await new Promise<void>((resolve) => stream.end(resolve));
+    expect(emu.datamix.records.map((r) => r.message)).toEqual(['first', 'plain last line']);
+  });
+
   it('during an outage (nothing to wait for) splits on past the backlog high-water mark, then delivers every line once', async () => {
     emu = await startEmulator();
     const server = emu;

@@ -185,7 +185,8 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     },
     final(callback) {
       const finish = (): void => {
-        if (partial !== '') onLine(partial);
+        // A last line without its newline: a trailing CR (CRLF) is dropped as on any other line.
+        if (partial !== '') emit(partial);
         partial = '';
         (active ? active.close() : Promise.resolve()).then(() => callback(), (err: Error) => callback(err));
       };
