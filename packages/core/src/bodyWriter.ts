@@ -253,3 +253,32 @@ export class BodyWriter {
     this.buf = next;
   }
 }
+
+/**
+ * A sink's two body writers: the request in flight reads `current` while the
+ * next batch's body is prepared into the other (Sink.prepare); they swap when
+ * that batch goes. Both sinks use it; what a prepared body carries besides
+ * its bytes (`T`) is theirs.
+ */
+export class PreparedBodies<T> {
+  /** The writer of the body in flight (or of the next one written at send time). */
+  current = new BodyWriter();
+  private spare = new BodyWriter();
+  private prepared: { records: readonly unknown[]; built: T } | undefined;
+
+  /** Builds the body for `records`, the batch that goes next, into the writer not in flight. */
+  prepare(records: readonly unknown[], build: (writer: BodyWriter) => T): void {
+    this.prepared = { records, built: build(this.spare) };
+  }
+
+  /** What was prepared for `records` (its writer becomes `current`), or undefined: then write into `current`. */
+  take(records: readonly unknown[]): T | undefined {
+    const prepared = this.prepared;
+    if (prepared?.records !== records) return undefined;
+    this.prepared = undefined;
+    const spare = this.spare;
+    this.spare = this.current;
+    this.current = spare;
+    return prepared.built;
+  }
+}

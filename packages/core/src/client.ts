@@ -319,8 +319,7 @@ class Pipeline implements Client {
     } catch (error) {
       // A bug must not strand records: settle what is held as undeliverable.
       this.report(new LogferryError('LOGFERRY_WORKER', `internal error while sending: ${(error as Error).message}`));
-      // `holding` is a stack (the batch being sent last): oldest first, as the records came.
-      for (const held of lane.holding.splice(0).reverse()) this.settle(lane, held, () => this.undeliverable(held, 'gave-up'));
+      for (const held of this.takeHeld(lane)) this.settle(lane, held, () => this.undeliverable(held, 'gave-up'));
     } finally {
       lane.busy = false;
       lane.next = undefined;
@@ -345,6 +344,11 @@ class Pipeline implements Client {
     this.counters.inFlight -= next.length;
     this.queue.putBack(next);
     if (this.lanes.some((l) => !l.busy && !l.abandoned)) this.pump();
+  }
+
+  /** Everything the lane holds, taken from it oldest first (`holding` is a stack, the batch being sent last), so the spool keeps the records' order. */
+  private takeHeld(lane: Lane): LogRecord[][] {
+    return lane.holding.splice(0).reverse();
   }
 
   /** Removes `records` from what the lane holds, counts them through `count`, and wakes flushers. */
@@ -583,8 +587,7 @@ class Pipeline implements Client {
       if (!lane.busy) continue;
       lane.abandoned = true;
       lane.next = undefined;
-      // `holding` is a stack (the batch being sent last): oldest first, so the spool keeps the records' order.
-      for (const held of lane.holding.splice(0).reverse()) {
+      for (const held of this.takeHeld(lane)) {
         this.counters.inFlight -= held.length;
         this.undeliverable(held, reason);
       }

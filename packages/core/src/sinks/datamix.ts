@@ -1,4 +1,4 @@
-import { BodyWriter } from '../bodyWriter.js';
+import { BodyWriter, PreparedBodies } from '../bodyWriter.js';
 import { LogferryError } from '../errors.js';
 import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { DatamixSinkOptions } from '../options.js';
@@ -22,12 +22,8 @@ interface Lane {
   ambiguous: boolean;
   /** 401s in a row on fresh sessions; guards against a spin if the server keeps refusing. */
   authFailures: number;
-  /** The logs request body in flight (or the last one); reused. */
-  body: BodyWriter;
-  /** Where prepare() builds the next body while `body` is in flight; the two swap when it is sent. */
-  spare: BodyWriter;
-  /** The next batch's body, built by prepare() into `spare`. */
-  prepared?: Prepared;
+  /** The logs request body in flight, and the next one prepared while it is (both reused). */
+  bodies: PreparedBodies<Prepared>;
   /** The session open() started; the lane's first send waits for it and takes its outcome. */
   opening?: Promise<SendResult | undefined>;
 }
@@ -40,7 +36,6 @@ interface Built {
 }
 
 interface Prepared extends Built {
-  records: LogRecord[];
   /** Local time it was built: its records were checked against the time window then. */
   at: number;
   /** The server clock's offset it was judged by (none known yet before the first answer). */
@@ -160,7 +155,7 @@ export class DatamixSink implements Sink {
     private readonly onSessionCreated: () => void,
   ) {
     this.lanes = options.sessions;
-    this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, body: new BodyWriter(), spare: new BodyWriter() }));
+    this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, bodies: new PreparedBodies<Prepared>() }));
     this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
   }
 
@@ -269,7 +264,7 @@ export class DatamixSink implements Sink {
    */
   prepare(laneIndex: number, records: LogRecord[]): void {
     const lane = this.laneState[laneIndex] as Lane;
-    lane.prepared = { records, at: Date.now(), offset: this.clock.offset, ...this.writeBody(lane.spare, records) };
+    lane.bodies.prepare(records, (writer) => ({ at: Date.now(), offset: this.clock.offset, ...this.writeBody(writer, records) }));
   }
 
   /**
@@ -278,14 +273,9 @@ export class DatamixSink implements Sink {
    * lane's), else written now.
    */
   private bodyFor(lane: Lane, records: LogRecord[]): Built {
-    const prepared = lane.prepared;
-    if (prepared?.records !== records) return this.writeBody(lane.body, records);
-    lane.prepared = undefined;
-    const spare = lane.spare;
-    lane.spare = lane.body;
-    lane.body = spare;
-    const fresh = Date.now() - prepared.at <= PREPARED_FOR_MS && Math.abs(this.clock.offset - prepared.offset) <= PREPARED_OFFSET_MS;
-    return fresh ? prepared : this.writeBody(lane.body, records);
+    const prepared = lane.bodies.take(records);
+    const fresh = prepared && Date.now() - prepared.at <= PREPARED_FOR_MS && Math.abs(this.clock.offset - prepared.offset) <= PREPARED_OFFSET_MS;
+    return fresh ? prepared : this.writeBody(lane.bodies.current, records);
   }
 
   async send(laneIndex: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
@@ -304,7 +294,7 @@ export class DatamixSink implements Sink {
 
     const { sent, outOfWindow, restamped } = this.bodyFor(lane, records);
     if (sent.length === 0) return { kind: 'delivered', rejected: [], outOfWindow, restamped, duplicateAvoided: false };
-    const body = lane.body;
+    const body = lane.bodies.current;
     const head = `{"session":${JSON.stringify(session.token)},"messages":`;
     // A token too long for the reserved bytes (never seen) costs a copy of the body.
     const payload = body.head(head) ? body.bytes() : Buffer.concat([Buffer.from(head), body.bytes()]);

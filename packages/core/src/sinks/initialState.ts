@@ -1,5 +1,5 @@
 import { uuidV5 } from '../bucketId.js';
-import { BodyWriter } from '../bodyWriter.js';
+import { PreparedBodies } from '../bodyWriter.js';
 import { LogferryError } from '../errors.js';
 import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
 import type { DatamixLevel } from '../levels.js';
@@ -42,12 +42,8 @@ export function capValue(value: string, max: number): string {
  */
 export class InitialStateSink implements Sink {
   readonly lanes = 1;
-  /** The events request body in flight (or the last one); reused (one lane: one request at a time). */
-  private body = new BodyWriter();
-  /** Where prepare() builds the next body while `body` is in flight; the two swap when it is sent. */
-  private spare = new BodyWriter();
-  /** The next batch's body, built by prepare() into `spare`. */
-  private prepared: { records: LogRecord[]; bytes: Uint8Array } | undefined;
+  /** The events request body in flight, and the next one prepared while it is (one lane: one request at a time). */
+  private readonly bodies = new PreparedBodies<Uint8Array>();
   /** The later API takes about 1 MB a request; stay well under it. */
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
@@ -60,7 +56,7 @@ export class InitialStateSink implements Sink {
   private readonly prefixLength: number;
   private readonly fieldSignals: [field: string, signal: string][];
   /** Each level's log event start, `{"b":…,"tid":…,"sn":…,"v":"INFO `, as bytes: encode() writes the text after it by hand when it can. */
-  private readonly logEventStarts: Record<DatamixLevel, { bytes: Buffer; prefixLength: number }>;
+  private readonly logEventStarts: Record<DatamixLevel, { bytes: Buffer; levelLength: number }>;
   private readonly bucketsUrl: URL;
   private readonly eventsUrl: URL;
 
@@ -75,9 +71,9 @@ export class InitialStateSink implements Sink {
     this.prefixLength = JSON.stringify({ b: options.bucketName, tid: this.bucketId, sn: this.signal }).length;
     this.fieldSignals = options.fields.map((f) => [f, sanitizeSignal(f)]);
     const head = `{"b":${JSON.stringify(options.bucketName)},"tid":${JSON.stringify(this.bucketId)},"sn":${JSON.stringify(this.signal)},"v":"`;
-    const start = (level: DatamixLevel): { bytes: Buffer; prefixLength: number } => ({
+    const start = (level: DatamixLevel): { bytes: Buffer; levelLength: number } => ({
       bytes: Buffer.from(head + LEVEL_PREFIX[level]),
-      prefixLength: LEVEL_PREFIX[level].length,
+      levelLength: LEVEL_PREFIX[level].length,
     });
     this.logEventStarts = { debug: start('debug'), info: start('info'), warn: start('warn'), error: start('error'), fatal: start('fatal') };
     this.bucketsUrl = new URL('api/v1/buckets', options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
@@ -132,7 +128,7 @@ export class InitialStateSink implements Sink {
    * text`, capped at maxValueLength) and its field events, as the writer's JSON
    * array items. Into `into` (the writer of the body in flight unless given).
    */
-  encode(records: LogRecord[], into = this.body): Uint8Array {
+  encode(records: LogRecord[], into = this.bodies.current): Uint8Array {
     const max = this.options.maxValueLength;
     const b = this.options.bucketName;
     const tid = this.bucketId;
@@ -142,7 +138,7 @@ export class InitialStateSink implements Sink {
       const e = record.time / 1000;
       const start = starts[record.level];
       body.beginItem().ascii(start.bytes);
-      if (writeTextChars(body, record, max - start.prefixLength)) body.ascii(VALUE_END).seconds(record.time).ascii(EVENT_END);
+      if (writeTextChars(body, record, max - start.levelLength)) body.ascii(VALUE_END).seconds(record.time).ascii(EVENT_END);
       else body.dropItem().item({ b, tid, sn: this.signal, v: capValue(LEVEL_PREFIX[record.level] + textOf(record), max), e } satisfies InitialStateEvent);
       if (record.fields) {
         for (const [field, sn] of this.fieldSignals) {
@@ -160,18 +156,12 @@ export class InitialStateSink implements Sink {
 
   /** Builds the next batch's body while the current request is under way (see Sink.prepare); events carry no token or window. */
   prepare(_lane: number, records: LogRecord[]): void {
-    this.prepared = { records, bytes: this.encode(records, this.spare) };
+    this.bodies.prepare(records, (writer) => this.encode(records, writer));
   }
 
-  /** The body for `records`: the prepared one when it is theirs (its writer becomes the one in flight), else encoded now. */
+  /** The body for `records`: the prepared one when it is theirs, else encoded now. */
   private bodyFor(records: LogRecord[]): Uint8Array {
-    const prepared = this.prepared;
-    if (prepared?.records !== records) return this.encode(records);
-    this.prepared = undefined;
-    const spare = this.spare;
-    this.spare = this.body;
-    this.body = spare;
-    return prepared.bytes;
+    return this.bodies.take(records) ?? this.encode(records);
   }
 
   async send(_lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
