@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HttpClient, NetworkError } from '../packages/core/src/http.js';
+import { NetworkError } from '../packages/core/src/transport/http.js';
+import { HttpClient } from '../packages/core/src/transport/nodeHttp.js';
 
 let server: Server | undefined;
 afterEach(async () => {

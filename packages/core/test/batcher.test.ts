@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { RecordQueue, type WhenFull } from '../src/batcher.js';
-import type { LogRecord } from '../src/record.js';
+import { RecordQueue, type WhenFull } from '../src/pipeline/recordQueue.js';
+import type { LogRecord } from '../src/record/record.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });

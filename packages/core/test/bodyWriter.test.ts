@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BodyWriter } from '../src/bodyWriter.js';
+import { BodyWriter } from '../src/record/bodyWriter.js';
 
 describe('BodyWriter', () => {
   it('property: the bytes are the UTF-8 of the appended strings, across growth and reuse', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BUCKET_NAMESPACE, uuidV5 } from '../src/bucketId.js';
+import { BUCKET_NAMESPACE, uuidV5 } from '../src/protocols/initialstate/bucketId.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 describe('builtin', () => {
   it('loads built-in modules through process.getBuiltinModule', async () => {
-    const { builtin } = await import('../src/builtin.js');
+    const { builtin } = await import('../src/node/builtin.js');
     expect(builtin('node:fs').existsSync).toBe(fs.existsSync);
   });
 
@@ -12,7 +12,7 @@ describe('builtin', () => {
     Object.defineProperty(process, 'getBuiltinModule', { value: undefined, configurable: true, writable: true });
     try {
       vi.resetModules();
-      const { builtin } = await import('../src/builtin.js');
+      const { builtin } = await import('../src/node/builtin.js');
       expect(builtin('node:fs').existsSync).toBe(fs.existsSync);
       expect(typeof builtin('node:crypto').createHash).toBe('function');
     } finally {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BodyWriter } from '../src/bodyWriter.js';
-import { LevelMap } from '../src/levels.js';
-import { parsePinoLineFast } from '../src/pinoLine.js';
-import { textOf, type LogRecord } from '../src/record.js';
-import { writeMessage } from '../src/sinks/datamix.js';
+import { BodyWriter } from '../src/record/bodyWriter.js';
+import { LevelMap } from '../src/record/levels.js';
+import { parsePinoLineFast } from '../src/intake/pinoLine.js';
+import { textOf, type LogRecord } from '../src/record/record.js';
+import { writeMessage } from '../src/protocols/datamix/datamixSink.js';
 
 fc.configureGlobal({ seed: 0x10f3e77 });
 

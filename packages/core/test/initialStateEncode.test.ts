@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpClient } from '../src/http.js';
-import { parseOptions, type InitialStateSinkOptions } from '../src/options.js';
-import { LevelMap } from '../src/levels.js';
-import { parsePinoLineFast } from '../src/pinoLine.js';
-import { textOf, type LogRecord } from '../src/record.js';
-import { capValue, InitialStateSink } from '../src/sinks/initialState.js';
+import { HttpClient } from '../src/transport/nodeHttp.js';
+import { parseOptions, type InitialStateSinkOptions } from '../src/options/options.js';
+import { LevelMap } from '../src/record/levels.js';
+import { parsePinoLineFast } from '../src/intake/pinoLine.js';
+import { textOf, type LogRecord } from '../src/record/record.js';
+import { capValue, InitialStateSink } from '../src/protocols/initialstate/initialStateSink.js';
 
 const MAX = 40;
 const options = parseOptions({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DATAMIX_LEVELS, LevelMap, compareLevels, isDatamixLevel, levelFromPinoNumber, type DatamixLevel } from '../src/levels.js';
+import { DATAMIX_LEVELS, LevelMap, compareLevels, isDatamixLevel, levelFromPinoNumber, type DatamixLevel } from '../src/record/levels.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
-import { LogferryError } from '../src/errors.js';
-import { parseOptions, secretsOfOptions } from '../src/options.js';
+import { LogferryError } from '../src/errors/logferryError.js';
+import { parseOptions, secretsOfOptions } from '../src/options/options.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });

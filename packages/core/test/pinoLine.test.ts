@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LevelMap } from '../src/levels.js';
-import { parseLineSlow, parsePinoLineFast, pinoJson, pinoJsonLength, scanPinoLine, timeOf } from '../src/pinoLine.js';
-import { textOf } from '../src/record.js';
+import { LevelMap } from '../src/record/levels.js';
+import { parseLineSlow, parsePinoLineFast, scanPinoLine } from '../src/intake/pinoLine.js';
+import { pinoJson, pinoJsonLength } from '../src/record/pinoText.js';
+import { timeOf } from '../src/record/time.js';
+import { textOf } from '../src/record/record.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });

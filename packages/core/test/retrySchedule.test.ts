@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backoffDelay, nextDelay, parseRetryAfter, type RetryPolicy } from '../src/retrySchedule.js';
+import { backoffDelay, nextDelay, type RetryPolicy } from '../src/pipeline/retrySchedule.js';
+import { parseRetryAfter } from '../src/protocols/retryAfter.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });

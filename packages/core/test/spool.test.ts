@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Spool, readSpool, spoolLine, type SpoolEntry, type SpoolLine } from '../src/spool.js';
-import type { LogRecord } from '../src/record.js';
+import { Spool, readSpool, spoolLine, type SpoolEntry, type SpoolLine } from '../src/node/spool.js';
+import type { LogRecord } from '../src/record/record.js';
 
 let dir: string;
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countReason, emptyStats } from '../src/stats.js';
+import { countReason, emptyStats } from '../src/pipeline/stats.js';
 
 describe('countReason', () => {
   it('counts reasons named like Object.prototype members as ordinary keys', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FUTURE_WINDOW_MS, PAST_WINDOW_MS, ServerClock, classifyTime } from '../src/timeWindow.js';
+import { FUTURE_WINDOW_MS, PAST_WINDOW_MS, ServerClock, classifyTime } from '../src/record/timeWindow.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });

@@ -1,10 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import build from 'pino-abstract-transport';
 import { Writable } from 'node:stream';
-import { createClientFromResolved, type Client } from './client.js';
-import { LogferryError } from './errors.js';
-import { levelMapFor } from './levels.js';
-import { parseOptions, type ResolvedOptions } from './options.js';
+import { createClientFromResolved, type Client } from '../pipeline/pipeline.js';
+import { LogferryError } from '../errors/logferryError.js';
+import { levelMapFor } from '../record/levels.js';
+import { parseOptions, type ResolvedOptions } from '../options/options.js';
 
 export interface WorkerStreamSetup {
   /** pino: wait for pino's level config (custom levels, messageKey). */

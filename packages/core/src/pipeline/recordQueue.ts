@@ -1,4 +1,4 @@
-import type { LogRecord } from './record.js';
+import type { LogRecord } from '../record/record.js';
 
 export type WhenFull = 'drop-oldest' | 'drop-newest';
 

@@ -1,13 +1,13 @@
-import { BodyWriter, PreparedBodies } from '../bodyWriter.js';
-import { LogferryError } from '../errors.js';
-import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
-import type { DatamixSinkOptions } from '../options.js';
-import { DATAMIX_LEVELS, type DatamixLevel } from '../levels.js';
-import { textOf, writeTextChars, type LogRecord } from '../record.js';
-import { parseRetryAfter } from '../retrySchedule.js';
+import { BodyWriter, PreparedBodies } from '../../record/bodyWriter.js';
+import { LogferryError } from '../../errors/logferryError.js';
+import { NetworkError, type Http, type HttpResponse } from '../../transport/http.js';
+import type { DatamixSinkOptions } from '../../options/options.js';
+import { DATAMIX_LEVELS, type DatamixLevel } from '../../record/levels.js';
+import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
+import { parseRetryAfter } from '../retryAfter.js';
 import type { SendResult, Sink } from '../sink.js';
-import { classifyTime, ServerClock } from '../timeWindow.js';
-import { restamp } from '../restamp.js';
+import { classifyTime, ServerClock } from '../../record/timeWindow.js';
+import { restamp } from '../../record/restamp.js';
 
 interface Session {
   token: string;
@@ -150,7 +150,7 @@ export class DatamixSink implements Sink {
     private readonly options: DatamixSinkOptions,
     private readonly stale: 'drop' | 'restamp',
     private readonly requestTimeoutMs: number,
-    private readonly http: HttpClient,
+    private readonly http: Http,
     readonly clock: ServerClock,
     private readonly onSessionCreated: () => void,
   ) {

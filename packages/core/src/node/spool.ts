@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import sonicBoom from 'sonic-boom';
-import { isDatamixLevel, type DatamixLevel } from './levels.js';
-import { jsonOf, type LogRecord, type MessageSource } from './record.js';
+import { isDatamixLevel, type DatamixLevel } from '../record/levels.js';
+import { jsonOf, type LogRecord, type MessageSource } from '../record/record.js';
 import { builtin } from './builtin.js';
 
 // Not `import ... from 'node:fs'`: an ES import of node:fs also loads fs/promises (and readline) in every worker.

@@ -1,6 +1,6 @@
-import { LogferryError } from './errors.js';
-import { HttpClient } from './http.js';
-import { parseOptions } from './options.js';
+import { LogferryError } from '../errors/logferryError.js';
+import { HttpClient } from '../transport/nodeHttp.js';
+import { parseOptions } from '../options/options.js';
 
 /** What a browser needs to log straight to Datamix for one session: never the API key. */
 export interface BrowserSession {

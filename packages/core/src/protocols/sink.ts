@@ -1,5 +1,5 @@
-import type { LogferryError } from './errors.js';
-import type { LogRecord } from './record.js';
+import type { LogferryError } from '../errors/logferryError.js';
+import type { LogRecord } from '../record/record.js';
 
 /**
  * What one attempt at sending a batch came to. The sink speaks the protocol

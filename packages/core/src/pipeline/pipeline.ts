@@ -1,20 +1,22 @@
-import { RecordQueue } from './batcher.js';
-import { LogferryError, redact } from './errors.js';
-import { HttpClient } from './http.js';
-import { levelMapFor, type DatamixLevel, type LevelMap } from './levels.js';
-import { formatRecordText, safeStringify } from './messageText.js';
-import { parseOptions, secretsOfOptions, type ResolvedOptions } from './options.js';
-import { parseLineSlow, pinoJsonLength, scanPinoLine, timeOf, type PinoSpans } from './pinoLine.js';
-import type { LogInput, LogRecord } from './record.js';
+import { RecordQueue } from './recordQueue.js';
+import { LogferryError, redact } from '../errors/logferryError.js';
+import { HttpClient } from '../transport/nodeHttp.js';
+import { levelMapFor, type DatamixLevel, type LevelMap } from '../record/levels.js';
+import { formatRecordText, safeStringify } from '../record/messageText.js';
+import { parseOptions, secretsOfOptions, type ResolvedOptions } from '../options/options.js';
+import { parseLineSlow, scanPinoLine } from '../intake/pinoLine.js';
+import { pinoJsonLength, type PinoSpans } from '../record/pinoText.js';
+import { timeOf } from '../record/time.js';
+import type { LogInput, LogRecord } from '../record/record.js';
 import { nextDelay } from './retrySchedule.js';
-import type { Sink } from './sink.js';
-import { DatamixSink } from './sinks/datamix.js';
-import { InitialStateSink } from './sinks/initialState.js';
-import { Spool } from './spool.js';
+import type { Sink } from '../protocols/sink.js';
+import { DatamixSink } from '../protocols/datamix/datamixSink.js';
+import { InitialStateSink } from '../protocols/initialstate/initialStateSink.js';
+import { Spool } from '../node/spool.js';
 import { countReason, emptyStats, type DropReason, type Stats } from './stats.js';
-import { ServerClock } from './timeWindow.js';
-import { installExitHooks, installSignalHandlers } from './signals.js';
-import { sleep } from './sleep.js';
+import { ServerClock } from '../record/timeWindow.js';
+import { installExitHooks, installSignalHandlers } from '../node/signals.js';
+import { sleep } from '../timing/sleep.js';
 
 export interface ClientHooks {
   /** Receives every error report (already rate-limited; never contains a key or token). */

@@ -1,4 +1,4 @@
-import { setField } from './messageText.js';
+import { setField } from '../record/messageText.js';
 
 /** Counters every entry point exposes through `stats()`. Plain data: no keys, no tokens. */
 export interface Stats {

@@ -1,4 +1,4 @@
-import { builtin } from './builtin.js';
+import { builtin } from '../../node/builtin.js';
 
 /** logferry's fixed namespace for bucket ids: the same bucket name always gives the same id. */
 export const BUCKET_NAMESPACE = '6f1c2b1e-8d0a-5b7e-9c3f-2a4d5e6f7a80';

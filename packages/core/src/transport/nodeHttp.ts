@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type https from 'node:https';
-import { builtin } from './builtin.js';
+import { builtin } from '../node/builtin.js';
+import { NetworkError, type Http, type HttpResponse, type PostOptions } from './http.js';
 
 /*
  * HTTP through node:http with one keep-alive Agent per client. Measured on
@@ -8,33 +9,6 @@ import { builtin } from './builtin.js';
  * request (WHATWG body extraction copies the body, streams), and the undici
  * npm package costs 100-170 ms of CPU to load in every worker thread.
  */
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string | undefined>;
-  body: string;
-  sentAt: number;
-  receivedAt: number;
-}
-
-/** A request that got no HTTP answer. `sent` says the request may have reached the server. */
-export class NetworkError extends Error {
-  constructor(
-    message: string,
-    readonly sent: boolean,
-    readonly timedOut: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'NetworkError';
-  }
-}
-
-export interface PostOptions {
-  headers?: Record<string, string>;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -45,7 +19,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  * request in flight, so a lane keeps reusing one socket; idle sockets do not
  * keep the process alive (the Agent unrefs them).
  */
-export class HttpClient {
+export class HttpClient implements Http {
   private readonly agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000 });
   /** node:https (TLS, crypto) is loaded on the first https:// request: ~7 ms and ~0.6 MB per worker that never makes one. */
   private tls: { https: typeof https; agent: https.Agent } | undefined;

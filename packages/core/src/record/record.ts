@@ -1,6 +1,6 @@
 import type { BodyWriter } from './bodyWriter.js';
 import type { DatamixLevel } from './levels.js';
-import { pinoText, type PinoSpans } from './pinoLine.js';
+import { pinoText, type PinoSpans } from './pinoText.js';
 
 /**
  * One log record after normalisation: what every sink consumes. A record kept

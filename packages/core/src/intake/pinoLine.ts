@@ -1,6 +1,8 @@
-import type { LevelMap } from './levels.js';
-import type { DatamixLevel } from './levels.js';
-import { formatRecordText, type MessageFormat } from './messageText.js';
+import type { LevelMap } from '../record/levels.js';
+import type { DatamixLevel } from '../record/levels.js';
+import { formatRecordText, type MessageFormat } from '../record/messageText.js';
+import type { PinoSpans } from '../record/pinoText.js';
+import { epochMs, timeOf } from '../record/time.js';
 
 export interface ParsedLine {
   level: DatamixLevel;
@@ -8,17 +10,6 @@ export interface ParsedLine {
   text: string;
   /** The parsed record, only when the slow path ran (needed for Initial State `fields`). */
   object?: Record<string, unknown>;
-}
-
-/** Where a pino line's message and fields sit in it (nothing copied or escaped). */
-export interface PinoSpans {
-  line: string;
-  /** `line.slice(fieldsStart, fieldsEnd)`: the fields between time and the message, as JSON text without braces ('' if none). */
-  fieldsStart: number;
-  fieldsEnd: number;
-  /** `line.slice(msgStart, msgEnd)`: the message as pino escaped it (the inside of a JSON string). */
-  msgStart: number;
-  msgEnd: number;
 }
 
 /**
@@ -29,39 +20,6 @@ export interface PinoSpans {
 export interface FastLine extends PinoSpans {
   level: DatamixLevel;
   time: number;
-}
-
-/**
- * The message text, `msg {fields}` (`{fields}` with no msg, `msg` with no
- * fields), read from the line's own pieces: the message is decoded only when
- * pino escaped something in it, the fields are kept as the JSON they are.
- */
-export function pinoText(p: PinoSpans): string {
-  const { line, fieldsStart, fieldsEnd, msgStart, msgEnd } = p;
-  const raw = line.slice(msgStart, msgEnd);
-  const msg = raw.indexOf('\\') === -1 ? raw : (JSON.parse(line.slice(msgStart - 1, msgEnd + 1)) as string);
-  if (fieldsStart === fieldsEnd) return msg;
-  const fields = line.slice(fieldsStart, fieldsEnd);
-  return msg === '' ? `{${fields}}` : `${msg} {${fields}}`;
-}
-
-/** The message text as a JSON string literal (the spool writes it). */
-export function pinoJson(p: PinoSpans): string {
-  return JSON.stringify(pinoText(p));
-}
-
-/** Its length in UTF-16 units, estimated without escaping: the fields' quotes and backslashes are guessed at a quarter of them. */
-export function pinoJsonLength(p: PinoSpans): number {
-  const fields = p.fieldsEnd - p.fieldsStart;
-  return p.msgEnd - p.msgStart + (fields === 0 ? 2 : fields + (fields >> 2) + 5);
-}
-
-/**
- * Epoch numbers below 1e11 are seconds (1e11 ms is 1973; 1e11 s is the year 5138):
- * pino's stdTimeFunctions.unixTime writes seconds.
- */
-export function epochMs(value: number): number {
-  return value < 1e11 ? value * 1000 : value;
 }
 
 const markers = new Map<string, string>();
@@ -179,18 +137,6 @@ function escapeEnd(line: string, i: number): number {
     default:
       return -1;
   }
-}
-
-export function timeOf(value: unknown, fallback: number): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return epochMs(value);
-  if (typeof value === 'string') {
-    const n = Number(value);
-    if (value.trim() !== '' && Number.isFinite(n)) return epochMs(n);
-    const parsed = Date.parse(value);
-    if (!Number.isNaN(parsed)) return parsed;
-  }
-  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.getTime();
-  return fallback;
 }
 
 /** The full path: any JSON line (pino with custom timestamps, other shapes). */

@@ -1,14 +1,14 @@
-import { uuidV5 } from '../bucketId.js';
-import { PreparedBodies } from '../bodyWriter.js';
-import { LogferryError } from '../errors.js';
-import { HttpClient, NetworkError, type HttpResponse } from '../http.js';
-import type { DatamixLevel } from '../levels.js';
-import type { InitialStateSinkOptions } from '../options.js';
-import { Pacer } from '../pacer.js';
-import { textOf, writeTextChars, type LogRecord } from '../record.js';
-import { parseRetryAfter } from '../retrySchedule.js';
+import { uuidV5 } from './bucketId.js';
+import { PreparedBodies } from '../../record/bodyWriter.js';
+import { LogferryError } from '../../errors/logferryError.js';
+import { NetworkError, type Http, type HttpResponse } from '../../transport/http.js';
+import type { DatamixLevel } from '../../record/levels.js';
+import type { InitialStateSinkOptions } from '../../options/options.js';
+import { Pacer } from '../../timing/pacer.js';
+import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
+import { parseRetryAfter } from '../retryAfter.js';
 import type { SendResult, Sink } from '../sink.js';
-import { sleep } from '../sleep.js';
+import { sleep } from '../../timing/sleep.js';
 
 const MAX_SIGNAL = 100;
 
@@ -63,7 +63,7 @@ export class InitialStateSink implements Sink {
   constructor(
     private readonly options: InitialStateSinkOptions,
     private readonly requestTimeoutMs: number,
-    private readonly http: HttpClient,
+    private readonly http: Http,
   ) {
     this.bucketId = options.bucketId ?? uuidV5(options.bucketName);
     this.pacer = new Pacer(options.requestsPerSecond);

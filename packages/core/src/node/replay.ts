@@ -1,7 +1,7 @@
-import { createClientFromResolved } from './client.js';
-import type { LogferryError } from './errors.js';
-import { parseOptions } from './options.js';
-import type { LogRecord } from './record.js';
+import { createClientFromResolved } from '../pipeline/pipeline.js';
+import type { LogferryError } from '../errors/logferryError.js';
+import { parseOptions } from '../options/options.js';
+import type { LogRecord } from '../record/record.js';
 import { readSpool } from './spool.js';
 import { builtin } from './builtin.js';
 

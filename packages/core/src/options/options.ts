@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
-import { LogferryError, redact } from './errors.js';
-import { DATAMIX_LEVELS } from './levels.js';
+import { LogferryError, redact } from '../errors/logferryError.js';
+import { DATAMIX_LEVELS } from '../record/levels.js';
 
 /*
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
