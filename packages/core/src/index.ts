@@ -1,6 +1,8 @@
 export { createClient, createClientFromResolved, type Client, type ClientHooks } from './pipeline/pipeline.js';
 export { parseOptions, optionsSchema, type LogferryOptionsInput, type LogferryOptions, type ResolvedOptions } from './options/options.js';
 export { LogferryError, type LogferryErrorCode } from './errors/logferryError.js';
+export { errorLine } from './errors/errorLine.js';
+export { timeOf } from './record/time.js';
 export { LevelMap, levelMapFor, levelFromPinoNumber, DATAMIX_LEVELS, type DatamixLevel, type LevelMapOptions } from './record/levels.js';
 export { classifyTime, ServerClock, PAST_WINDOW_MS, FUTURE_WINDOW_MS, type TimeVerdict } from './record/timeWindow.js';
 export { RecordQueue, type WhenFull } from './pipeline/recordQueue.js';

@@ -383,10 +383,7 @@ class Pipeline implements Client {
             c.rejected += result.rejected.length;
             for (const r of result.rejected) countReason(c.rejectedReasons, r.reason);
             c.filtered += result.outOfWindow.length;
-            if (result.outOfWindow.length > 0) {
-              // A fixed text, so the report is rate-limited; stats().filtered has the count.
-              this.report(new LogferryError('LOGFERRY_DROPPED', "records outside Datamix's time window (older than 10 minutes or over 10 s ahead) were not sent; check the clock, or set stale: 'restamp'"));
-            }
+            if (result.notice) this.report(result.notice);
             c.restamped += result.restamped;
             if (result.duplicateAvoided) c.duplicatesAvoided++;
           }, true);

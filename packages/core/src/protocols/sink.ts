@@ -15,6 +15,8 @@ export type SendResult =
       restamped: number;
       /** The server told us an earlier, unanswered attempt had already been processed. */
       duplicateAvoided: boolean;
+      /** Something the user should hear about though the batch went (in the protocol's own words; rate-limited by the pipeline). */
+      notice?: LogferryError;
     }
   | { kind: 'retry'; error: LogferryError; retryAfterMs?: number; immediate?: boolean; ambiguous?: boolean }
   | { kind: 'split' }

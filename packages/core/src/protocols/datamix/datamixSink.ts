@@ -55,6 +55,11 @@ const PREPARED_FOR_MS = 1000;
  */
 const PREPARED_OFFSET_MS = 250;
 
+const OUT_OF_WINDOW = new LogferryError(
+  'LOGFERRY_DROPPED',
+  "records outside Datamix's time window (older than 10 minutes or over 10 s ahead) were not sent; check the clock, or set stale: 'restamp'",
+);
+
 /** One message of a logs request, in the seed's field order. */
 interface DatamixMessage {
   level: string;
@@ -279,6 +284,13 @@ export class DatamixSink implements Sink {
   }
 
   async send(laneIndex: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
+    const result = await this.attempt(laneIndex, records, signal);
+    // A fixed text, so the pipeline's report of it is rate-limited; stats().filtered has the count.
+    if (result.kind === 'delivered' && result.outOfWindow.length > 0) result.notice = OUT_OF_WINDOW;
+    return result;
+  }
+
+  private async attempt(laneIndex: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
     const lane = this.laneState[laneIndex] as Lane;
     if (lane.opening) {
       const failed = await lane.opening;
