@@ -1,4 +1,5 @@
-export { createClient, createClientFromResolved, type Client, type ClientHooks } from './pipeline/pipeline.js';
+export { createClient, createClientFromResolved } from './node/createClient.js';
+export type { Client, ClientHooks } from './pipeline/client.js';
 export { parseOptions, optionsSchema, type LogferryOptionsInput, type LogferryOptions, type ResolvedOptions } from './options/options.js';
 export { LogferryError, type LogferryErrorCode } from './errors/logferryError.js';
 export { errorLine } from './errors/errorLine.js';

@@ -1,4 +1,4 @@
-import { createClientFromResolved } from '../pipeline/pipeline.js';
+import { createClientFromResolved } from './createClient.js';
 import type { LogferryError } from '../errors/logferryError.js';
 import { parseOptions } from '../options/options.js';
 import type { LogRecord } from '../record/record.js';

@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import build from 'pino-abstract-transport';
 import { Writable } from 'node:stream';
-import { createClientFromResolved, type Client } from '../pipeline/pipeline.js';
+import type { Client } from '../pipeline/client.js';
+import { createClientFromResolved } from './createClient.js';
 import { LogferryError } from '../errors/logferryError.js';
 import { levelMapFor } from '../record/levels.js';
 import { parseOptions, type ResolvedOptions } from '../options/options.js';

@@ -1,121 +1,59 @@
-import { RecordQueue } from './recordQueue.js';
-import { LogferryError, redact } from '../errors/logferryError.js';
-import { HttpClient } from '../transport/nodeHttp.js';
-import { levelMapFor, type DatamixLevel, type LevelMap } from '../record/levels.js';
-import { formatRecordText, safeStringify } from '../record/messageText.js';
-import { parseOptions, secretsOfOptions, type ResolvedOptions } from '../options/options.js';
-import { parseLineSlow, scanPinoLine } from '../intake/pinoLine.js';
-import { pinoJsonLength, type PinoSpans } from '../record/pinoText.js';
-import { timeOf } from '../record/time.js';
-import type { LogInput, LogRecord } from '../record/record.js';
-import { nextDelay } from './retrySchedule.js';
+import { LogferryError } from '../errors/logferryError.js';
+import { Intake, type LogEntry } from '../intake/intake.js';
+import type { ResolvedOptions } from '../options/options.js';
 import type { Sink } from '../protocols/sink.js';
-import { DatamixSink } from '../protocols/datamix/datamixSink.js';
-import { InitialStateSink } from '../protocols/initialstate/initialStateSink.js';
-import { Spool } from '../node/spool.js';
+import { levelMapFor } from '../record/levels.js';
+import type { LogInput, LogRecord } from '../record/record.js';
+import { Backpressure } from './backpressure.js';
+import type { Client, ClientHooks } from './client.js';
+import { FlushWaiters } from './flushWaiters.js';
+import { Lane } from './lane.js';
+import { RecordQueue } from './recordQueue.js';
+import { Reports } from './reports.js';
+import { sendWithRetry, type RetryHooks } from './retry.js';
 import { countReason, emptyStats, type DropReason, type Stats } from './stats.js';
-import { ServerClock } from '../record/timeWindow.js';
-import { installExitHooks, installSignalHandlers } from '../node/signals.js';
-import { sleep } from '../timing/sleep.js';
+import { Undeliverable, type RecordSpool } from './undeliverable.js';
 
-export interface ClientHooks {
-  /** Receives every error report (already rate-limited; never contains a key or token). */
-  onError?: (error: LogferryError) => void;
-  /** The logger's own level map (pino custom levels, winston level sets). */
-  levels?: LevelMap;
-  /** pino's messageKey, when it is not `msg`. */
-  messageKey?: string;
-  /** Called once for every batch whose records are settled (delivered, rejected, spooled or dropped), in order per lane. */
-  onSettled?: (records: readonly LogRecord[], delivered: boolean) => void;
-  /** Main-thread use: flush on beforeExit and spool what is left on exit. Off inside workers. */
-  exitHooks?: boolean;
-  /**
-   * Open the session (or bucket) now rather than with the first batch. For
-   * workers, whose thread never keeps the process alive; off on the main
-   * thread, where a client that never logs should make no request and hold
-   * nothing open.
-   */
-  openAtStart?: boolean;
+/** What the pipeline is handed: it speaks no protocol and touches no file, socket or process itself. */
+export interface PipelineParts {
+  sink: Sink;
+  /** Where undeliverable records go; without one they are counted as dropped. */
+  spool?: RecordSpool;
+  /** Counters to fill (shared with whoever built the sink, which counts sessions). */
+  counters?: Stats;
+  /** What the sink sends through, closed with the pipeline. */
+  transport?: { close(): Promise<void> };
+  /** Installs the host's exit and signal hooks for this client; returns their uninstall. */
+  lifecycle?: (client: Client) => () => void;
+  /** The secrets to redact from every report. */
+  secrets?: readonly string[];
 }
 
-export interface Client {
-  /** Queues one record; never throws, never waits on the network. */
-  log(input: LogInput): void;
-  /** Queues one JSON line (pino's format); the fast path for the pino transport. */
-  logLine(line: string): void;
-  /** Queues a record already normalised (a spool entry). */
-  logEntry(entry: { level: DatamixLevel; time: number; text: string; fields?: LogRecord['fields'] }): void;
-  /**
-   * Backpressure for a source that can wait (a worker's stream, stdin):
-   * undefined when the client takes more now; otherwise a promise that
-   * resolves once the backlog is down to about half a batch per lane. It only
-   * waits while the API is answering and merely behind: during an outage,
-   * retries, or once closing, it is undefined and the bounded buffer (with
-   * the spool) takes over, so a source never stalls on a dead API.
-   */
-  capacity(): Promise<void> | undefined;
-  /**
-   * The cheap first test of capacity(), numbers only: false while the backlog
-   * is under its high-water mark (capacity() is then undefined). For a loop
-   * that splits many lines per turn: ask this per line, capacity() only when
-   * it is true.
-   */
-  backlogged(): boolean;
-  /** Resolves once everything logged before the call is delivered, rejected, spooled or dropped (and counted). */
-  flush(): Promise<void>;
-  /** Flushes within `exitTimeoutMs`, spools (or counts as dropped) what is left, and releases connections. */
-  close(): Promise<void>;
-  /** At process exit, when nothing async can run: spool synchronously what is still unsettled. */
-  closeSync(): void;
-  stats(): Stats;
-}
-
-interface Lane {
-  index: number;
-  busy: boolean;
-  /** Records this lane holds and has not settled: a stack, the batch being sent last. */
-  holding: LogRecord[][];
-  /** The batch taken to go next while the lane was busy (at the bottom of `holding`), until its turn comes. */
-  next?: LogRecord[];
-  /** The lane's last attempt failed and it is retrying: it takes no next batch (another lane may send it). */
-  failing: boolean;
-  abandoned: boolean;
-}
-
-const REPORT_INTERVAL_MS = 10_000;
-
-/** The spans of a record that keeps its text (no pino line): numbers, so its fields hold the same kinds as a pino record's. */
-const NO_SPANS: Partial<PinoSpans> = { line: undefined, fieldsStart: 0, fieldsEnd: 0, msgStart: 0, msgEnd: 0 };
-
-
-/** The pipeline: normalise → bounded queue → batches → sink lanes, with retry, spool and stats. */
-class Pipeline implements Client {
+/**
+ * The pipeline: intake → bounded queue → batches → the sink's lanes, each
+ * batch retried around the sink's send, what cannot be delivered to the spool.
+ *
+ *   log() ─ Intake ─▶ RecordQueue ─ pump ─▶ Lane ─ sendWithRetry(sink.send) ─▶ settled
+ *                         │                  │                                   │
+ *                    Backpressure      next batch prepared              FlushWaiters, stats
+ *                                       (sink.prepare)           Undeliverable ─▶ spool | Reports
+ */
+export class Pipeline implements Client {
   private readonly queue: RecordQueue;
-  private readonly sink: Sink;
-  private readonly http: HttpClient;
-  private readonly spool: Spool | undefined;
-  private readonly counters = emptyStats();
+  private readonly intake: Intake;
   private readonly lanes: Lane[];
-  private readonly levels: LevelMap;
-  private readonly messageKey: string;
-  private readonly maxBatchBytes: number;
-  private readonly secrets: string[];
+  private readonly counters: Stats;
+  private readonly reports: Reports;
+  private readonly undeliverable: Undeliverable;
+  private readonly backpressure: Backpressure;
+  private readonly flushers = new FlushWaiters();
   private readonly deadline = new AbortController();
-  private readonly reported = new Map<string, number>();
-  private readonly fieldNames: string[];
-  private readonly uninstall: (() => void)[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private toSpool: LogRecord[] = [];
-  private readonly unreported = new Map<DropReason, number>();
-  private lastDropReport = 0;
-  private dropTimer: NodeJS.Timeout | undefined;
-  private waiters: { target: number; resolve: () => void }[] = [];
-  /** Sources waiting in capacity() for the backlog to shrink. */
-  private capacityWaiters: (() => void)[] = [];
+  private readonly maxBatchBytes: number;
+  private readonly sink: Sink;
+  private readonly uninstall: (() => void) | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   /** The last request got an answer the pipeline could act on (not a retry). */
   private healthy = true;
-  private readonly highWater: { records: number; bytes: number };
-  private seq = 0;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | undefined;
   private fatal: LogferryError | undefined;
@@ -123,144 +61,62 @@ class Pipeline implements Client {
   constructor(
     private readonly options: ResolvedOptions,
     private readonly hooks: ClientHooks,
+    private readonly parts: PipelineParts,
   ) {
-    this.secrets = secretsOfOptions(options);
-    this.http = new HttpClient();
-    if (options.sink.type === 'datamix') {
-      this.sink = new DatamixSink(options.sink, options.stale, options.retry.requestTimeoutMs, this.http, new ServerClock(), () => {
-        this.counters.sessionsCreated++;
-      });
-      this.fieldNames = [];
-    } else {
-      this.sink = new InitialStateSink(options.sink, options.retry.requestTimeoutMs, this.http);
-      this.fieldNames = options.sink.fields;
-    }
-    this.maxBatchBytes = Math.min(options.batch.maxBytes, this.sink.maxBatchBytes);
+    const sink = parts.sink;
+    this.sink = sink;
+    this.counters = parts.counters ?? emptyStats();
+    this.reports = new Reports(this.counters, parts.secrets ?? [], hooks.onError, parts.spool !== undefined);
+    this.undeliverable = new Undeliverable(parts.spool, this.counters, this.reports);
+    this.maxBatchBytes = Math.min(options.batch.maxBytes, sink.maxBatchBytes);
     this.queue = new RecordQueue(options.buffer.maxBytes, options.buffer.whenFull);
-    this.highWater = {
-      records: options.batch.maxEvents * this.sink.lanes,
-      bytes: Math.min(this.maxBatchBytes * this.sink.lanes, options.buffer.maxBytes / 2),
-    };
-    this.lanes = Array.from({ length: this.sink.lanes }, (_, index) => ({ index, busy: false, holding: [], failing: false, abandoned: false }));
-    this.spool = options.spool ? new Spool(options.spool.path, options.spool.maxBytes) : undefined;
-    this.levels = hooks.levels ?? levelMapFor(options.levels);
-    this.messageKey = hooks.messageKey ?? 'msg';
-    if (hooks.exitHooks) {
-      this.uninstall.push(installExitHooks(() => this.flush(), () => this.closeSync()));
-      if (options.handleSignals) {
-        this.uninstall.push(
-          installSignalHandlers({
-            flush: () => this.close(),
-            timeoutMs: options.exitTimeoutMs,
-            logFatal: (error) => this.log({ level: 'fatal', time: Date.now(), msg: 'uncaught exception', err: error }),
-          }),
-        );
-      }
-    }
-    if (hooks.openAtStart) this.sink.open?.(this.deadline.signal);
+    this.lanes = Array.from({ length: sink.lanes }, (_, index) => new Lane(index));
+    this.backpressure = new Backpressure(
+      this.queue,
+      { records: options.batch.maxEvents * sink.lanes, bytes: Math.min(this.maxBatchBytes * sink.lanes, options.buffer.maxBytes / 2) },
+      // Waiting only helps while the API answers and a request is under way.
+      () => options.buffer.backpressure && this.healthy && this.state === 'open' && !this.fatal && this.lanes.some((lane) => lane.busy),
+    );
+    this.intake = new Intake({
+      levels: hooks.levels ?? levelMapFor(options.levels),
+      messageKey: hooks.messageKey ?? 'msg',
+      format: options.format,
+      fieldNames: options.sink.type === 'initialstate' ? options.sink.fields : [],
+      sizeOf: (n) => sink.sizeOf(n),
+    });
+    this.uninstall = parts.lifecycle?.(this);
+    if (hooks.openAtStart) sink.open?.(this.deadline.signal);
   }
 
   // ---- intake -------------------------------------------------------------
 
   log(input: LogInput): void {
     const now = Date.now();
-    if (typeof input !== 'object' || input === null) {
-      this.accept('info', now, typeof input === 'string' ? input : safeStringify(input), undefined);
-      return;
-    }
-    const record = input as Record<string, unknown>;
-    this.accept(
-      this.levels.from(record.level),
-      timeOf(record.time ?? record.timestamp, now),
-      formatRecordText(record, this.options.format, this.messageKey),
-      this.fieldsOf(record),
-    );
+    this.enqueue(this.intake.fromInput(input, now), now);
   }
 
-  logEntry(entry: { level: DatamixLevel; time: number; text: string; fields?: LogRecord['fields'] }): void {
-    this.accept(entry.level, entry.time, entry.text, entry.fields);
+  logEntry(entry: LogEntry): void {
+    this.enqueue(this.intake.fromEntry(entry));
   }
 
   logLine(line: string): void {
-    if (line === '') return;
-    if (this.fieldNames.length === 0 && this.options.format === 'text') {
-      const fast = scanPinoLine(line, this.levels, this.messageKey);
-      if (fast) {
-        this.enqueue(this.record(fast.level, fast.time, undefined, fast, undefined, pinoJsonLength(fast)));
-        return;
-      }
-    }
-    const now = Date.now();
-    const parsed = parseLineSlow(line, this.levels, this.options.format, this.messageKey, now);
-    if (!parsed) {
-      // Not JSON: keep the line as the message rather than lose it.
-      this.accept('info', now, line, undefined);
-      return;
-    }
-    this.accept(parsed.level, parsed.time, parsed.text, parsed.object ? this.fieldsOf(parsed.object) : undefined);
+    if (line !== '') this.enqueue(this.intake.fromLine(line));
   }
 
-  private fieldsOf(record: Record<string, unknown>): Record<string, string | number | boolean> | undefined {
-    if (this.fieldNames.length === 0) return undefined;
-    let fields: Record<string, string | number | boolean> | undefined;
-    for (const name of this.fieldNames) {
-      const v = record[name];
-      if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
-        (fields ??= {})[name] = v;
-      }
-    }
-    return fields;
-  }
-
-  private accept(level: DatamixLevel, time: number, text: string, fields: LogRecord['fields']): void {
-    this.enqueue(this.record(level, time, text, NO_SPANS, fields, text.length));
-  }
-
-  /** Every record is made here: all fields, in one order, so both kinds (text, pino line) share one shape. */
-  private record(
-    level: DatamixLevel,
-    time: number,
-    text: string | undefined,
-    spans: Partial<PinoSpans>,
-    fields: LogRecord['fields'],
-    messageLength: number,
-  ): LogRecord {
-    return {
-      level,
-      time,
-      text,
-      line: spans.line,
-      fieldsStart: spans.fieldsStart,
-      fieldsEnd: spans.fieldsEnd,
-      msgStart: spans.msgStart,
-      msgEnd: spans.msgEnd,
-      fields,
-      seq: ++this.seq,
-      bytes: this.sink.sizeOf(messageLength),
-    };
-  }
-
-  private enqueue(record: LogRecord): void {
+  private enqueue(record: LogRecord, now = Date.now()): void {
     this.counters.logged++;
-    if (this.state === 'closed') {
-      this.undeliverable([record], 'closed');
-      return;
-    }
-    if (this.fatal) {
-      this.undeliverable([record], 'auth');
-      return;
-    }
-    // One clock read per record (Date.now() costs ~100 ns on a slow VM): arrival and the batch check share it.
-    const now = Date.now();
+    if (this.state === 'closed') return this.undeliverable.add([record], 'closed');
+    if (this.fatal) return this.undeliverable.add([record], 'auth');
     const dropped = this.queue.push(record, now);
-    if (dropped.length > 0) this.undeliverable(dropped, 'overflow');
+    if (dropped.length > 0) this.undeliverable.add(dropped, 'overflow');
     this.schedule(now);
   }
 
   // ---- dispatch -----------------------------------------------------------
 
+  /** Someone waits (flush, close): batches go now, without waiting to fill. */
   private get hurry(): boolean {
-    return this.waiters.length > 0 || this.state !== 'open';
+    return this.flushers.waiting || this.state !== 'open';
   }
 
   private schedule(now = Date.now()): void {
@@ -268,12 +124,11 @@ class Pipeline implements Client {
     if (this.hurry || this.queue.ready(maxEvents, this.maxBatchBytes, intervalMs, now)) {
       this.pump();
     } else if (!this.timer && this.queue.length > 0) {
-      const wait = Math.max(0, intervalMs - (now - this.queue.oldestAt));
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.schedule();
-      }, wait);
-      this.timer.unref();
+      }, Math.max(0, intervalMs - (now - this.queue.oldestAt)));
+      (this.timer as { unref?: () => void }).unref?.();
     }
   }
 
@@ -283,8 +138,7 @@ class Pipeline implements Client {
       if (lane.busy || lane.abandoned) continue;
       if (this.queue.length === 0) break;
       if (!this.hurry && !this.queue.ready(maxEvents, this.maxBatchBytes, intervalMs, Date.now())) break;
-      const batch = this.queue.take(maxEvents, this.maxBatchBytes);
-      void this.runLane(lane, batch);
+      void this.runLane(lane, this.queue.take(maxEvents, this.maxBatchBytes));
     }
     // A whole batch waiting for a busy lane is taken as that lane's next, and the sink prepares its
     // request (builds the body) now, while the server reads the current one. Not while requests
@@ -292,16 +146,14 @@ class Pipeline implements Client {
     if (this.healthy && this.sink.prepare) {
       for (const lane of this.lanes) {
         if (!this.queue.full(maxEvents, this.maxBatchBytes)) break;
-        if (!lane.busy || lane.failing || lane.abandoned || lane.next || this.state === 'closed') continue;
+        if (!lane.wantsNext() || this.state === 'closed') continue;
         const batch = this.queue.take(maxEvents, this.maxBatchBytes);
-        lane.next = batch;
-        lane.holding.unshift(batch);
-        this.counters.inFlight += batch.length;
+        lane.hold(batch);
         try {
           this.sink.prepare(lane.index, batch);
         } catch (error) {
           // Not prepared: the body is written when the batch goes. A bug here must not reach log()'s caller.
-          this.report(new LogferryError('LOGFERRY_WORKER', `internal error while preparing a request: ${(error as Error).message}`));
+          this.reports.error(new LogferryError('LOGFERRY_WORKER', `internal error while preparing a request: ${(error as Error).message}`));
         }
       }
     }
@@ -309,25 +161,18 @@ class Pipeline implements Client {
   }
 
   private async runLane(lane: Lane, batch: LogRecord[]): Promise<void> {
-    lane.busy = true;
-    lane.holding = [batch];
-    this.counters.inFlight += batch.length;
+    lane.start(batch);
     try {
-      while (lane.holding.length > 0 && !lane.abandoned) {
-        const records = lane.holding[lane.holding.length - 1] as LogRecord[];
-        if (records === lane.next) lane.next = undefined;
-        await this.deliver(lane, records);
-      }
+      for (let records = lane.current(); records && !lane.abandoned; records = lane.current()) await this.deliver(lane, records);
     } catch (error) {
       // A bug must not strand records: settle what is held as undeliverable.
-      this.report(new LogferryError('LOGFERRY_WORKER', `internal error while sending: ${(error as Error).message}`));
-      for (const held of this.takeHeld(lane)) this.settle(lane, held, () => this.undeliverable(held, 'gave-up'));
+      this.reports.error(new LogferryError('LOGFERRY_WORKER', `internal error while sending: ${(error as Error).message}`));
+      for (const held of lane.takeHeld()) this.settle(lane, held, () => this.undeliverable.add(held, 'gave-up'));
     } finally {
-      lane.busy = false;
-      lane.next = undefined;
-      this.checkWaiters();
+      lane.stop();
+      this.checkFlushers();
       if (this.state !== 'closed') this.pump();
-      this.checkCapacity();
+      this.backpressure.check();
     }
   }
 
@@ -338,245 +183,135 @@ class Pipeline implements Client {
    * in the bounded buffer, like any record while requests fail.
    */
   private giveBackNext(lane: Lane): void {
-    const next = lane.next;
+    const next = lane.releaseNext();
     if (!next) return;
-    lane.next = undefined;
-    const i = lane.holding.indexOf(next);
-    if (i !== -1) lane.holding.splice(i, 1);
-    this.counters.inFlight -= next.length;
     this.queue.putBack(next);
     if (this.lanes.some((l) => !l.busy && !l.abandoned)) this.pump();
   }
 
-  /** Everything the lane holds, taken from it oldest first (`holding` is a stack, the batch being sent last), so the spool keeps the records' order. */
-  private takeHeld(lane: Lane): LogRecord[][] {
-    return lane.holding.splice(0).reverse();
-  }
-
-  /** Removes `records` from what the lane holds, counts them through `count`, and wakes flushers. */
+  /** `records` leave the lane, are counted through `count`, and flushers waiting for them only are done. */
   private settle(lane: Lane, records: LogRecord[], count: () => void, delivered = false): void {
-    const i = lane.holding.indexOf(records);
-    if (i !== -1) lane.holding.splice(i, 1);
-    this.counters.inFlight -= records.length;
+    lane.settle(records);
     count();
     this.hooks.onSettled?.(records, delivered);
     // The lane may go on with its next batch: flushers waiting for these records only are done.
-    this.checkWaiters();
-    this.checkCapacity();
+    this.checkFlushers();
+    this.backpressure.check();
+  }
+
+  private retryHooks(lane: Lane): RetryHooks {
+    const c = this.counters;
+    return {
+      mayAttempt: () => {
+        if (this.fatal) return false;
+        c.requests++;
+        return true;
+      },
+      failed: (failure) => {
+        c.failedRequests++;
+        this.healthy = false;
+        this.backpressure.check();
+        if (failure.ambiguous) c.ambiguous++;
+      },
+      waiting: (failure) => {
+        this.reports.error(failure.error);
+        c.retries++;
+        lane.failing = true;
+        this.giveBackNext(lane);
+      },
+      abandoned: () => lane.abandoned,
+      hurry: () => this.hurry,
+    };
   }
 
   private async deliver(lane: Lane, records: LogRecord[]): Promise<void> {
-    const started = Date.now();
-    const policy = this.options.retry;
-    for (let attempt = 0; ; attempt++) {
-      if (this.fatal) return this.settle(lane, records, () => this.undeliverable(records, 'auth'));
-      this.counters.requests++;
-      const result = await this.sink.send(lane.index, records, this.deadline.signal);
-      if (lane.abandoned) return;
-      switch (result.kind) {
-        case 'delivered': {
-          this.healthy = true;
-          lane.failing = false;
-          const c = this.counters;
-          return this.settle(lane, records, () => {
-            c.delivered += records.length - result.rejected.length - result.outOfWindow.length;
-            c.rejected += result.rejected.length;
-            for (const r of result.rejected) countReason(c.rejectedReasons, r.reason);
-            c.filtered += result.outOfWindow.length;
-            if (result.notice) this.report(result.notice);
-            c.restamped += result.restamped;
-            if (result.duplicateAvoided) c.duplicatesAvoided++;
-          }, true);
+    const signal = this.deadline.signal;
+    const outcome = await sendWithRetry(() => this.sink.send(lane.index, records, signal), records.length, this.options.retry, signal, this.retryHooks(lane));
+    const c = this.counters;
+    switch (outcome.kind) {
+      case 'stopped':
+        return;
+      case 'blocked':
+        return this.settle(lane, records, () => this.undeliverable.add(records, 'auth'));
+      case 'gave-up':
+        this.reports.error(outcome.error);
+        return this.settle(lane, records, () => this.undeliverable.add(records, 'gave-up'));
+      case 'delivered':
+        this.healthy = true;
+        lane.failing = false;
+        return this.settle(lane, records, () => {
+          c.delivered += records.length - outcome.rejected.length - outcome.outOfWindow.length;
+          c.rejected += outcome.rejected.length;
+          for (const r of outcome.rejected) countReason(c.rejectedReasons, r.reason);
+          c.filtered += outcome.outOfWindow.length;
+          if (outcome.notice) this.reports.error(outcome.notice);
+          c.restamped += outcome.restamped;
+          if (outcome.duplicateAvoided) c.duplicatesAvoided++;
+        }, true);
+      case 'split':
+        if (records.length > 1) return lane.split(records);
+        return this.settle(lane, records, () => {
+          c.rejected++;
+          countReason(c.rejectedReasons, 'record too large for the API');
+        }, true);
+      case 'fatal':
+        c.failedRequests++;
+        if (!this.fatal) {
+          this.fatal = outcome.error;
+          this.reports.error(outcome.error);
+          this.undeliverable.add(this.queue.drain(), 'auth');
         }
-        case 'split': {
-          if (records.length === 1) {
-            return this.settle(lane, records, () => {
-              this.counters.rejected++;
-              countReason(this.counters.rejectedReasons, 'record too large for the API');
-            }, true);
-          }
-          // Replace this batch by its two halves; the first half goes first.
-          const i = lane.holding.indexOf(records);
-          const mid = Math.ceil(records.length / 2);
-          lane.holding.splice(i, 1, records.slice(mid), records.slice(0, mid));
-          return;
-        }
-        case 'fatal': {
-          this.counters.failedRequests++;
-          if (!this.fatal) {
-            this.fatal = result.error;
-            this.report(result.error);
-            const queued = this.queue.drain();
-            if (queued.length > 0) this.undeliverable(queued, 'auth');
-          }
-          return this.settle(lane, records, () => this.undeliverable(records, 'auth'));
-        }
-        case 'retry': {
-          this.counters.failedRequests++;
-          this.healthy = false;
-          this.checkCapacity();
-          if (result.ambiguous) this.counters.ambiguous++;
-          if (this.deadline.signal.aborted) return;
-          if (result.immediate) continue;
-          const delay = nextDelay(attempt, policy, result.retryAfterMs);
-          if (Date.now() + delay - started > policy.maxElapsedMs) {
-            this.report(new LogferryError('LOGFERRY_GAVE_UP', `gave up on ${records.length} records after ${attempt + 1} attempts: ${result.error.message}`));
-            return this.settle(lane, records, () => this.undeliverable(records, 'gave-up'));
-          }
-          this.report(result.error);
-          this.counters.retries++;
-          lane.failing = true;
-          this.giveBackNext(lane);
-          await sleep(delay, this.deadline.signal, this.hurry);
-          if (lane.abandoned) return;
-          break;
-        }
-      }
+        return this.settle(lane, records, () => this.undeliverable.add(records, 'auth'));
     }
   }
 
-  /** Records that will not be delivered: to the spool when there is one, otherwise counted as dropped. */
-  private undeliverable(records: readonly LogRecord[], reason: DropReason): void {
-    if (records.length === 0) return;
-    if (this.spool && reason !== 'unparseable') {
-      // Overflow arrives one record at a time: gather it and write the spool once per turn.
-      for (const r of records) this.toSpool.push(r);
-      if (this.toSpool.length === records.length) setImmediate(() => this.writeSpool());
-      return;
-    }
-    this.dropped(records.length, reason);
-  }
-
-  private writeSpool(): void {
-    if (!this.spool || this.toSpool.length === 0) return;
-    const records = this.toSpool;
-    this.toSpool = [];
-    const refused = this.spool.append(records);
-    this.counters.spooled += records.length - refused;
-    if (refused > 0) this.dropped(refused, 'spool-full');
-  }
-
-  /**
-   * Counts lost records. Under overload this runs for every record, so the
-   * report is one summary per interval with the real count, built only then.
-   */
-  private dropped(n: number, reason: DropReason): void {
-    this.counters.dropped += n;
-    countReason(this.counters.droppedReasons, reason, n);
-    if (reason === 'auth') return; // the auth error itself was reported once
-    this.unreported.set(reason, (this.unreported.get(reason) ?? 0) + n);
-    const wait = this.lastDropReport + REPORT_INTERVAL_MS - Date.now();
-    if (wait <= 0) this.reportDrops();
-    else if (!this.dropTimer) {
-      this.dropTimer = setTimeout(() => this.reportDrops(), wait);
-      this.dropTimer.unref();
-    }
-  }
-
-  private reportDrops(): void {
-    clearTimeout(this.dropTimer);
-    this.dropTimer = undefined;
-    if (this.unreported.size === 0) return;
-    this.lastDropReport = Date.now();
-    const parts = [...this.unreported].map(([reason, n]) => `${n} (${reason})`);
-    this.unreported.clear();
-    this.emitError(new LogferryError('LOGFERRY_DROPPED', `log records dropped: ${parts.join(', ')}${this.spool ? '' : '; set spool.path to keep them'}`));
-  }
-
-  private report(error: LogferryError): void {
-    const now = Date.now();
-    const key = `${error.code}:${error.message}`;
-    const last = this.reported.get(key);
-    if (last !== undefined && now - last < REPORT_INTERVAL_MS) {
-      this.counters.lastError = { code: error.code, message: redact(error.message, this.secrets), at: new Date(now).toISOString() };
-      return;
-    }
-    if (this.reported.size > 100) this.reported.clear();
-    this.reported.set(key, now);
-    this.emitError(error);
-  }
-
-  private emitError(error: LogferryError): void {
-    const message = redact(error.message, this.secrets);
-    this.counters.lastError = { code: error.code, message, at: new Date().toISOString() };
-    const safe = message === error.message ? error : new LogferryError(error.code, message);
-    try {
-      this.hooks.onError?.(safe);
-    } catch {
-      // A throwing error handler must not break the pipeline.
-    }
-  }
-
-  // ---- flush and close ----------------------------------------------------
-
-  /** One full batch per lane waiting (or half the buffer) keeps every lane busy; more only costs GC (measured). */
-  private overCapacity(): boolean {
-    if (!this.backlogged()) return false;
-    if (!this.options.buffer.backpressure || !this.healthy || this.state !== 'open' || this.fatal) return false;
-    // Waiting only helps while a request is under way; with every lane idle the backlog is not shrinking.
-    return this.lanes.some((lane) => lane.busy);
-  }
+  // ---- backpressure, flush and close --------------------------------------
 
   backlogged(): boolean {
-    return this.queue.length > this.highWater.records || this.queue.bytes > this.highWater.bytes;
+    return this.backpressure.backlogged();
   }
 
   capacity(): Promise<void> | undefined {
-    if (!this.overCapacity()) return undefined;
-    return new Promise((resolve) => this.capacityWaiters.push(resolve));
-  }
-
-  private checkCapacity(): void {
-    if (this.capacityWaiters.length === 0) return;
-    const low = this.queue.length <= this.highWater.records / 2 && this.queue.bytes <= this.highWater.bytes / 2;
-    if (low || !this.overCapacity()) for (const resume of this.capacityWaiters.splice(0)) resume();
+    return this.backpressure.capacity();
   }
 
   private minUnsettled(): number {
     let min = this.queue.peek()?.seq ?? Infinity;
-    for (const lane of this.lanes) for (const held of lane.holding) min = Math.min(min, (held[0] as LogRecord).seq);
+    for (const lane of this.lanes) min = Math.min(min, lane.oldestSeq());
     return min;
   }
 
-  private checkWaiters(): void {
-    if (this.waiters.length === 0) return;
-    const min = this.minUnsettled();
-    const still: typeof this.waiters = [];
-    for (const w of this.waiters) {
-      if (w.target < min) w.resolve();
-      else still.push(w);
-    }
-    this.waiters = still;
+  private checkFlushers(): void {
+    if (this.flushers.waiting) this.flushers.check(this.minUnsettled());
   }
 
   flush(): Promise<void> {
-    const target = this.seq;
+    const target = this.intake.lastSeq;
     if (target < this.minUnsettled()) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.waiters.push({ target, resolve });
-      this.pump();
-    });
+    const flushed = this.flushers.add(target);
+    this.pump();
+    return flushed;
   }
 
   close(): Promise<void> {
-    this.closing ??= this.doClose();
+    this.closing ??= this.closeWithin(this.options.exitTimeoutMs);
     return this.closing;
   }
 
-  private async doClose(): Promise<void> {
+  private async closeWithin(ms: number): Promise<void> {
     this.state = 'closing';
-    this.checkCapacity();
-    let timer: NodeJS.Timeout | undefined;
+    this.backpressure.check();
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = await Promise.race([
       this.flush().then(() => false),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), this.options.exitTimeoutMs);
+        timer = setTimeout(() => resolve(true), ms);
       }),
     ]);
     clearTimeout(timer);
     if (timedOut) this.abandon('exit');
     this.finish();
-    await Promise.all([this.http.close(), this.sink.close()]);
+    await Promise.all([this.parts.transport?.close(), this.sink.close()]);
   }
 
   /** Everything not yet settled goes to the spool (or is counted dropped) now, synchronously. */
@@ -585,54 +320,39 @@ class Pipeline implements Client {
     for (const lane of this.lanes) {
       if (!lane.busy) continue;
       lane.abandoned = true;
-      lane.next = undefined;
-      for (const held of this.takeHeld(lane)) {
-        this.counters.inFlight -= held.length;
-        this.undeliverable(held, reason);
-      }
+      for (const held of lane.takeHeld()) this.undeliverable.add(held, reason);
     }
-    this.undeliverable(this.queue.drain(), reason);
-    for (const w of this.waiters.splice(0)) w.resolve();
-    for (const resume of this.capacityWaiters.splice(0)) resume();
+    this.undeliverable.add(this.queue.drain(), reason);
+    this.flushers.releaseAll();
+    this.backpressure.releaseAll();
   }
 
   private finish(): void {
     this.state = 'closed';
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const off of this.uninstall.splice(0)) off();
-    this.writeSpool();
-    this.spool?.close();
-    this.reportDrops();
+    this.uninstall?.();
+    this.undeliverable.close();
+    this.reports.flushDrops();
   }
 
   closeSync(): void {
     if (this.state === 'closed') return;
     this.abandon('exit');
     this.finish();
-    void this.http.close();
+    void this.parts.transport?.close();
   }
 
   stats(): Stats {
+    let inFlight = 0;
+    for (const lane of this.lanes) inFlight += lane.inFlight;
     return {
       ...this.counters,
       buffered: this.queue.length,
       bufferedBytes: this.queue.bytes,
+      inFlight,
       rejectedReasons: { ...this.counters.rejectedReasons },
       droppedReasons: { ...this.counters.droppedReasons },
     };
   }
-}
-
-/**
- * Creates a client for one destination. Options are validated now: a bad
- * option throws a LogferryError naming the field; nothing fails later for it.
- */
-export function createClient(options: unknown, hooks: ClientHooks = { exitHooks: true }): Client {
-  return new Pipeline(parseOptions(options), hooks);
-}
-
-/** The same, for options already parsed (entry points parse once at their edge). */
-export function createClientFromResolved(options: ResolvedOptions, hooks: ClientHooks): Client {
-  return new Pipeline(options, hooks);
 }

@@ -34,7 +34,7 @@ export interface Stats {
   lastError?: { code: string; message: string; at: string };
 }
 
-export type DropReason = 'overflow' | 'gave-up' | 'auth' | 'exit' | 'closed' | 'spool-full' | 'unparseable';
+export type DropReason = 'overflow' | 'gave-up' | 'auth' | 'exit' | 'closed' | 'spool-full';
 
 export function emptyStats(): Stats {
   return {

@@ -1,0 +1,20 @@
+import type { ResolvedOptions } from '../options/options.js';
+import { ServerClock } from '../record/timeWindow.js';
+import type { Http } from '../transport/http.js';
+import { DatamixSink } from './datamix/datamixSink.js';
+import { InitialStateSink } from './initialstate/initialStateSink.js';
+import type { Sink } from './sink.js';
+
+export interface SinkEvents {
+  /** A Datamix session was created (for stats). */
+  sessionCreated?: () => void;
+}
+
+/** The sink for the options' API, speaking through `http`. */
+export function createSink(options: ResolvedOptions, http: Http, events: SinkEvents = {}): Sink {
+  const timeoutMs = options.retry.requestTimeoutMs;
+  if (options.sink.type === 'datamix') {
+    return new DatamixSink(options.sink, options.stale, timeoutMs, http, new ServerClock(), events.sessionCreated ?? (() => undefined));
+  }
+  return new InitialStateSink(options.sink, timeoutMs, http);
+}
