@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import { createWorkerStream, installSignalHandlers, type LogferryError } from '@logferry/core';
 import type { Writable } from 'node:stream';
+import { receivePinoConfig } from './pinoConfig.js';
 
 type ErrorHandler = (error: { code: string; message: string }) => void;
 
@@ -21,7 +22,8 @@ async function loadHandler(path: string | undefined): Promise<ErrorHandler | und
 /**
  * The pino transport: pino runs this in its worker thread
  * (`pino.transport({ target: '@logferry/pino', options })`). Every rule lives in
- * @logferry/core; this only wires pino's worker to it. Errors go to stderr
+ * @logferry/core; this only wires pino's worker to it, with what pino's config
+ * handshake says (custom levels, messageKey). Errors go to stderr
  * (rate-limited by core) and to the optional `onError` module.
  */
 export default async function logferryTransport(options: Record<string, unknown> = {}): Promise<Writable> {
@@ -37,7 +39,7 @@ export default async function logferryTransport(options: Record<string, unknown>
   if (options.handleSignals === true) {
     process.stderr.write('[logferry] handleSignals: pino runs transports in a worker thread, which gets no signals; call handleSignals(logger) from @logferry/pino on the main thread\n');
   }
-  return createWorkerStream(options, { expectPinoConfig: true, onError });
+  return createWorkerStream(options, { ...(await receivePinoConfig()), onError });
 }
 
 /**

@@ -12,5 +12,5 @@ export default async function winstonWorker(data: WinstonWorkerData): Promise<Wr
   const onError = (error: LogferryError): void => {
     parentPort?.postMessage({ code: 'EVENT', name: 'logferry:error', args: [{ code: error.code, message: error.message }] });
   };
-  return createWorkerStream(data.options, { expectPinoConfig: false, winstonLevels: data.winstonLevels, onError });
+  return createWorkerStream(data.options, { levels: { winstonLevels: data.winstonLevels }, messageKey: 'message', onError });
 }

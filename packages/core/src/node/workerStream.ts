@@ -1,17 +1,20 @@
 import { parentPort } from 'node:worker_threads';
-import build from 'pino-abstract-transport';
 import { Writable } from 'node:stream';
 import { createClientFromResolved, type Client } from '../pipeline/pipeline.js';
 import { LogferryError } from '../errors/logferryError.js';
 import { levelMapFor } from '../record/levels.js';
 import { parseOptions, type ResolvedOptions } from '../options/options.js';
 
+/** The logger's own levels, as the adapter learned them (see levelMapFor). */
+export type LoggerLevels = NonNullable<Parameters<typeof levelMapFor>[1]>;
+
+/** What the adapter learned from its host; core needs no knowledge of the host itself. */
 export interface WorkerStreamSetup {
-  /** pino: wait for pino's level config (custom levels, messageKey). */
-  expectPinoConfig: boolean;
-  /** winston: its level set (lower number is more severe). */
-  winstonLevels?: Record<string, number>;
-  /** Receives error reports in the worker (pino: stderr; winston: posted to the main thread). */
+  /** The logger's level set; without it, pino's standard levels. */
+  levels?: LoggerLevels;
+  /** The key of the message in each line; default `msg`. */
+  messageKey?: string;
+  /** Receives error reports in the worker. */
   onError: (error: LogferryError) => void;
 }
 
@@ -24,8 +27,8 @@ const MAX_WAITING_CHARS = 8 * 1024 * 1024;
 /**
  * The destination a worker thread hands to thread-stream: text in, split into
  * lines by hand (split2's regex and object-mode streams cost ~10% of the
- * worker), the core pipeline behind. pino-abstract-transport supplies pino's
- * config handshake (custom levels, messageKey). `flush()` resolves once every
+ * worker), the core pipeline behind. The adapter hands over its logger's
+ * levels and message key (for pino, learned from pino's config handshake). `flush()` resolves once every
  * line written before it is delivered (thread-stream forwards
  * `logger.flush(cb)` here); ending the stream closes the client within its exit
  * deadline, so pino's exit wait covers it. Bad options never throw here (that
@@ -39,20 +42,10 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
   } catch (error) {
     setup.onError(error instanceof LogferryError ? error : new LogferryError('LOGFERRY_BAD_OPTION', String(error)));
   }
-  let pinoConfig: { levels?: { values?: Record<string, number> }; messageKey?: string } = {};
-  if (setup.expectPinoConfig) {
-    const handshake = await build(() => undefined, { expectPinoConfig: true, metadata: false });
-    pinoConfig = { levels: (handshake as unknown as typeof pinoConfig).levels, messageKey: (handshake as unknown as typeof pinoConfig).messageKey };
-    handshake.destroy();
-  }
-
   let client: Client | undefined;
   if (options) {
-    const levels = setup.winstonLevels
-      ? levelMapFor(options.levels, { winstonLevels: setup.winstonLevels })
-      : levelMapFor(options.levels, pinoConfig.levels?.values ? { pinoLevels: pinoConfig.levels.values } : {});
-    const messageKey = pinoConfig.messageKey ?? (setup.winstonLevels ? 'message' : 'msg');
-    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey });
+    const levels = levelMapFor(options.levels, setup.levels);
+    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey: setup.messageKey ?? 'msg' });
   }
   const active = client;
   const maxWaiting = Math.min(MAX_WAITING_CHARS, (options?.buffer.maxBytes ?? Infinity) / 4);
