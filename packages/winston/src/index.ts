@@ -15,6 +15,7 @@ import {
 } from '@logferry/core';
 import { recordOf, serializeFast, serializeInfo, type WinstonInfo } from './serialize.js';
 import type { WinstonWorkerData } from './worker.js';
+import { ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
 
 /** logferry's options plus winston-transport's (level, silent, handleExceptions, and `format` as a winston Format object). */
 export type LogferryTransportOptions = Omit<LogferryOptionsInput, 'format'> &
@@ -25,7 +26,7 @@ const TRANSPORT_KEYS = new Set(['level', 'format', 'silent', 'handleExceptions',
 const WORKER_FILE = fileURLToPath(new URL('./worker.bundle.js', import.meta.url));
 const NPM_LEVELS = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
 
-type Thread = ThreadStream & { worker: { postMessage(msg: unknown): void }; closed?: boolean; ref(): void; unref(): void; flushSync(): void };
+type Thread = ThreadStream & { closed?: boolean; ref(): void; unref(): void; flushSync(): void };
 
 /** The part of the pino/winston-shaped ThreadStream we drive at exit. */
 function endAtExit(stream: Thread): void {
@@ -118,8 +119,8 @@ export class LogferryTransport extends TransportStream {
     const numericOverride = Object.keys(this.resolved.levels ?? {}).some((key) => /^\d+$/.test(key));
     if (this.resolved.format === 'text' && !numericOverride) this.fastLevels = levelMapFor(this.resolved.levels, { winstonLevels: workerData.winstonLevels });
     const thread = new ThreadStream({ filename: WORKER_FILE, workerData, sync: false }) as Thread;
-    thread.on('logferry:error', (error: { code: string; message: string }) => this.reportError(error));
-    thread.on('logferry:stats', (id: number, stats: Stats) => {
+    thread.on(ERROR_EVENT, (error: ErrorReport) => this.reportError(error));
+    thread.on(STATS_EVENT, (id: number, stats: Stats) => {
       this.statsWaiters.get(id)?.(stats);
       this.statsWaiters.delete(id);
     });
@@ -195,7 +196,8 @@ export class LogferryTransport extends TransportStream {
     const id = ++this.statsId;
     return new Promise((resolve) => {
       this.statsWaiters.set(id, resolve);
-      thread.worker.postMessage({ code: 'LOGFERRY_STATS', id });
+      // thread-stream's documented way to post to its worker (its `worker` field is private).
+      thread.emit('message', statsRequest(id));
     });
   }
 

@@ -1,9 +1,9 @@
-import { parentPort } from 'node:worker_threads';
 import { Writable } from 'node:stream';
 import { createClientFromResolved, type Client } from '../pipeline/pipeline.js';
 import { LogferryError } from '../errors/logferryError.js';
 import { levelMapFor } from '../record/levels.js';
 import { parseOptions, type ResolvedOptions } from '../options/options.js';
+import type { Stats } from '../pipeline/stats.js';
 
 /** The logger's own levels, as the adapter learned them (see levelMapFor). */
 export type LoggerLevels = NonNullable<Parameters<typeof levelMapFor>[1]>;
@@ -17,6 +17,16 @@ export interface WorkerStreamSetup {
   /** Receives error reports in the worker. */
   onError: (error: LogferryError) => void;
 }
+
+/**
+ * The stream handed to thread-stream: `flush(cb)` is what thread-stream calls
+ * for `logger.flush(cb)`; `stats()` is for an adapter that reports them (only
+ * the drop count when the options were bad and there is no client).
+ */
+export type WorkerStream = Writable & {
+  flush(cb: (err?: Error | null) => void): void;
+  stats(): Stats | Pick<Stats, 'dropped'>;
+};
 
 /** Lines split per event-loop turn before yielding to I/O (see splitFrom). */
 const LINES_PER_TURN = 1000;
@@ -35,7 +45,7 @@ const MAX_WAITING_CHARS = 8 * 1024 * 1024;
  * would crash the host app through an unhandled 'error'): they are reported
  * once and the records are counted as dropped.
  */
-export async function createWorkerStream(rawOptions: unknown, setup: WorkerStreamSetup): Promise<Writable> {
+export async function createWorkerStream(rawOptions: unknown, setup: WorkerStreamSetup): Promise<WorkerStream> {
   let options: ResolvedOptions | undefined;
   try {
     options = parseOptions(rawOptions);
@@ -166,7 +176,7 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     for (const resume of afterSplit.splice(0)) resume();
   };
 
-  const stream = new Writable({
+  const writable = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, callback) {
       const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
@@ -186,9 +196,9 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
       if (splitting) afterSplit.push(finish);
       else finish();
     },
-  }) as Writable & { flush?: (cb: (err?: Error | null) => void) => void; stats?: () => unknown };
+  });
 
-  stream.flush = (cb) => {
+  const flush = (cb: (err?: Error | null) => void): void => {
     // Lines of a chunk still being split were written before the flush: wait for them first.
     const flushClient = (): void => {
       (active ? active.flush() : Promise.resolve()).then(() => cb(), (err: Error) => cb(err));
@@ -196,13 +206,6 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     if (splitting) afterSplit.push(flushClient);
     else flushClient();
   };
-  stream.stats = () => active?.stats() ?? { dropped };
-  // Requests from the main thread for stats (winston exposes them).
-  parentPort?.on('message', (msg: unknown) => {
-    const m = msg as { code?: string; id?: number } | null;
-    if (m?.code === 'LOGFERRY_STATS') {
-      parentPort?.postMessage({ code: 'EVENT', name: 'logferry:stats', args: [m.id, active?.stats() ?? { dropped }] });
-    }
-  });
-  return stream;
+  const stats = (): Stats | Pick<Stats, 'dropped'> => active?.stats() ?? { dropped };
+  return Object.assign(writable, { flush, stats });
 }
