@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
-import { createWorkerStream, installSignalHandlers, type LogferryError } from '@logferry/core';
+import { createWorkerStream, errorLine, installSignalHandlers, type LogferryError } from '@logferry/core';
 import type { Writable } from 'node:stream';
 import { receivePinoConfig } from './pinoConfig.js';
 
@@ -29,7 +29,7 @@ async function loadHandler(path: string | undefined): Promise<ErrorHandler | und
 export default async function logferryTransport(options: Record<string, unknown> = {}): Promise<Writable> {
   const handler = await loadHandler(typeof options.onError === 'string' ? options.onError : undefined);
   const onError = (error: LogferryError): void => {
-    process.stderr.write(`[logferry] ${error.code}: ${error.message}\n`);
+    process.stderr.write(errorLine(error));
     try {
       handler?.({ code: error.code, message: error.message });
     } catch {
@@ -71,7 +71,7 @@ export function createTransport(options: Record<string, unknown>): PinoTransport
   stream.on('error', (error: Error) => {
     if (told) return;
     told = true;
-    process.stderr.write(`[logferry] LOGFERRY_WORKER: the logferry worker stopped (${error.message}); further records are dropped\n`);
+    process.stderr.write(errorLine({ code: 'LOGFERRY_WORKER', message: `the logferry worker stopped (${error.message}); further records are dropped` }));
   });
   return stream;
 }

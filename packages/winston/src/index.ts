@@ -3,6 +3,7 @@ import TransportStream from 'winston-transport';
 import ThreadStream from 'thread-stream';
 import {
   createClientFromResolved,
+  errorLine,
   installSignalHandlers,
   levelMapFor,
   LogferryError,
@@ -94,7 +95,7 @@ export class LogferryTransport extends TransportStream {
         this.emittingError = false;
       }
     } else {
-      process.stderr.write(`[logferry] ${error.code}: ${error.message}\n`);
+      process.stderr.write(errorLine(error));
     }
   }
 
