@@ -14,7 +14,7 @@ import {
   type ResolvedOptions,
   type Stats,
 } from '@logferry/core';
-import { recordOf, serializeFast, serializeInfo, type WinstonInfo } from './serialize.js';
+import { fastLevelsFor, readerSetup, recordOf, writeLine, type WinstonInfo } from './wire.js';
 import type { WinstonWorkerData } from './worker.js';
 import { ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
 
@@ -60,7 +60,7 @@ export class LogferryTransport extends TransportStream {
   private loggedAfterClose = 0;
   /** The worker's last counters, kept once it has stopped. */
   private finalStats: Stats | undefined;
-  /** Levels mapped here so lines can take the worker's fast path (format 'text' only). */
+  /** Levels mapped here for the wire's fast form (see fastLevelsFor); undefined when it is not used. */
   private fastLevels: LevelMap | undefined;
 
   constructor(options: LogferryTransportOptions) {
@@ -116,9 +116,7 @@ export class LogferryTransport extends TransportStream {
       this.once('finish', off);
     }
     const workerData: WinstonWorkerData = { options: this.raw, winstonLevels: this.levelSet() };
-    // A level override keyed by a number would apply to the fast line's pino number in the worker.
-    const numericOverride = Object.keys(this.resolved.levels ?? {}).some((key) => /^\d+$/.test(key));
-    if (this.resolved.format === 'text' && !numericOverride) this.fastLevels = levelMapFor(this.resolved.levels, { winstonLevels: workerData.winstonLevels });
+    this.fastLevels = fastLevelsFor(this.resolved, workerData.winstonLevels);
     const thread = new ThreadStream({ filename: WORKER_FILE, workerData, sync: false }) as Thread;
     thread.on(ERROR_EVENT, (error: ErrorReport) => this.reportError(error));
     thread.on(STATS_EVENT, (id: number, stats: Stats) => {
@@ -153,9 +151,11 @@ export class LogferryTransport extends TransportStream {
 
   /** The core on the main thread (`worker: false`, or after the worker died). */
   private createInline(): Client {
+    // The records are recordOf's, read as the worker reads the wire's lines.
+    const reader = readerSetup(this.levelSet());
     return createClientFromResolved(this.resolved, {
-      levels: levelMapFor(this.resolved.levels, { winstonLevels: this.levelSet() }),
-      messageKey: 'message',
+      levels: levelMapFor(this.resolved.levels, reader.levels),
+      messageKey: reader.messageKey,
       exitHooks: true,
       onError: (error) => this.reportError(error),
     });
@@ -174,10 +174,7 @@ export class LogferryTransport extends TransportStream {
     const now = Date.now();
     const formatted = this.resolved.format === 'formatted';
     if (this.inline) this.inline.log(recordOf(info, now, formatted));
-    else {
-      const fast = this.fastLevels && serializeFast(info, now, this.fastLevels.from(info.level));
-      this.thread?.write(fast || serializeInfo(info, now, formatted));
-    }
+    else this.thread?.write(writeLine(info, now, formatted, this.fastLevels));
     next();
   }
 

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createWorkerStream, type LogferryError, type WorkerStream } from '@logferry/core';
 import { errorEvent, isStatsRequest, statsEvent } from './workerMessages.js';
+import { readerSetup } from './wire.js';
 
 export interface WinstonWorkerData {
   options: Record<string, unknown>;
@@ -12,7 +13,7 @@ export default async function winstonWorker(data: WinstonWorkerData): Promise<Wo
   const onError = (error: LogferryError): void => {
     parentPort?.postMessage(errorEvent({ code: error.code, message: error.message }));
   };
-  const stream = await createWorkerStream(data.options, { levels: { winstonLevels: data.winstonLevels }, messageKey: 'message', onError });
+  const stream = await createWorkerStream(data.options, { ...readerSetup(data.winstonLevels), onError });
   parentPort?.on('message', (message: unknown) => {
     if (isStatsRequest(message)) parentPort?.postMessage(statsEvent(message.id, stream.stats()));
   });
