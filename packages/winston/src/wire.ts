@@ -7,7 +7,7 @@ import { safeStringify, setField, levelMapFor, type DatamixLevel, type LevelMap,
  *
  *   fast     {"level":N,"time":N,<fields>,"message":"…"}   pino's shape: N is
  *            the pino number of the Datamix level already mapped here, time
- *            an integer. The worker's core takes its pino fast path (no
+ *            an integer; not for a record with a field named `time`. The worker's core takes its pino fast path (no
  *            JSON.parse, the text shipped as written).
  *   general  {"level":"<winston name>","time":…,<info's other keys>}   any
  *            record; the worker maps the level with the logger's level set.
@@ -88,11 +88,14 @@ const PINO_NUMBER: Record<DatamixLevel, number> = { debug: 20, info: 30, warn: 4
 
 /**
  * The fast form, the level already mapped on this thread. undefined when the
- * message is not a string or the time not an integer: the general form then.
+ * message is not a string, the time not an integer, or the record has a field
+ * named `time`: the general form then. Core reads such a field as the
+ * record's time (the general form and the inline client do), while the fast
+ * form's own `time` would come first and win.
  */
 export function serializeFast(info: WinstonInfo, now: number, level: DatamixLevel): string | undefined {
   const message = info.message;
-  if (typeof message !== 'string') return undefined;
+  if (typeof message !== 'string' || Object.hasOwn(info, 'time')) return undefined;
   const time = timeOfInfo(info, now);
   if (!Number.isSafeInteger(time) || time < 0) return undefined;
   const head = `{"level":${PINO_NUMBER[level]},"time":${time},`;
