@@ -37,6 +37,9 @@ function timestampOf(now: number): fc.Arbitrary<unknown> {
       ms.map((t) => new Date(t)),
       ms.map((t) => Math.floor(t / 1000)),
       ms.map((t) => t / 1000),
+      // format.timestamp({ format: 'x' }) and the like: epoch numbers as strings.
+      ms.map((t) => String(t)),
+      ms.map((t) => String(t / 1000)),
     ),
     { nil: undefined },
   );

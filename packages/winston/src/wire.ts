@@ -1,4 +1,4 @@
-import { safeStringify, setField, levelMapFor, type DatamixLevel, type LevelMap, type ResolvedOptions, type WorkerStreamSetup } from '@logferry/core';
+import { safeStringify, setField, levelMapFor, timeOf, type DatamixLevel, type LevelMap, type ResolvedOptions, type WorkerStreamSetup } from '@logferry/core';
 
 /*
  * The winston transport's wire format: what log() writes into thread-stream
@@ -7,8 +7,9 @@ import { safeStringify, setField, levelMapFor, type DatamixLevel, type LevelMap,
  *
  *   fast     {"level":N,"time":N,<fields>,"message":"…"}   pino's shape: N is
  *            the pino number of the Datamix level already mapped here, time
- *            an integer; not for a record with a field named `time`. The worker's core takes its pino fast path (no
- *            JSON.parse, the text shipped as written).
+ *            an integer; not for a record with a field named `time`. The
+ *            worker's core takes its pino fast path (no JSON.parse, the text
+ *            shipped as written).
  *   general  {"level":"<winston name>","time":…,<info's other keys>}   any
  *            record; the worker maps the level with the logger's level set.
  *
@@ -53,21 +54,21 @@ export function writeLine(info: WinstonInfo, now: number, formatted: boolean, fa
   return fast || serializeInfo(info, now, formatted);
 }
 
-/** The record's own time: its `timestamp` (any format `format.timestamp()` produces) or now. */
-export function timeOfInfo(info: WinstonInfo, now: number): number {
+/**
+ * The record's time as the line carries it: its `timestamp`, or now. A number
+ * goes as it is, since the reader applies core's timeOf to it (below 1e11 it
+ * is epoch seconds) and reading it here too would convert it twice; a Date or
+ * a string (any format `format.timestamp()` produces) is read here, by the
+ * same timeOf, into milliseconds.
+ */
+function wireTime(info: WinstonInfo, now: number): number {
   const ts = info.timestamp;
-  if (typeof ts === 'number' && Number.isFinite(ts)) return ts;
-  if (ts instanceof Date && !Number.isNaN(ts.getTime())) return ts.getTime();
-  if (typeof ts === 'string') {
-    const parsed = Date.parse(ts);
-    if (!Number.isNaN(parsed)) return parsed;
-  }
-  return now;
+  return typeof ts === 'number' && Number.isFinite(ts) ? ts : timeOf(ts, now);
 }
 
 /** The record as plain data, in the shape the core reads (`level`, `time`, `message`, fields): the general form, and what the inline client logs. */
 export function recordOf(info: WinstonInfo, now: number, formatted = false): Record<string, unknown> {
-  const record: Record<string, unknown> = { level: info.level, time: timeOfInfo(info, now) };
+  const record: Record<string, unknown> = { level: info.level, time: wireTime(info, now) };
   for (const key of Object.keys(info)) {
     if (key === 'level' || key === 'timestamp') continue;
     setField(record, key, info[key]);
@@ -96,7 +97,7 @@ const PINO_NUMBER: Record<DatamixLevel, number> = { debug: 20, info: 30, warn: 4
 export function serializeFast(info: WinstonInfo, now: number, level: DatamixLevel): string | undefined {
   const message = info.message;
   if (typeof message !== 'string' || Object.hasOwn(info, 'time')) return undefined;
-  const time = timeOfInfo(info, now);
+  const time = wireTime(info, now);
   if (!Number.isSafeInteger(time) || time < 0) return undefined;
   const head = `{"level":${PINO_NUMBER[level]},"time":${time},`;
   const tail = `${MESSAGE_FIELD}${JSON.stringify(message)}}\n`;
