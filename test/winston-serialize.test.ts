@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { levelMapFor, parseLineSlow, parsePinoLineFast, pinoJson } from '@logferry/core';
-import { serializeFast, serializeInfo, type WinstonInfo } from '../packages/winston/src/serialize.js';
+import { serializeFast, serializeInfo, type WinstonInfo } from '../packages/winston/src/wire.js';
 
 const NPM = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
 const levels = levelMapFor(undefined, { winstonLevels: NPM });

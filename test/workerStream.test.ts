@@ -16,7 +16,7 @@ describe('createWorkerStream (what runs behind thread-stream)', () => {
     const errors: LogferryError[] = [];
     const stream = await createWorkerStream(
       { sink: { type: 'datamix', apiKey: 'test-key', url: emu.url }, batch: { intervalMs: 60_000 } },
-      { expectPinoConfig: false, onError: (e) => errors.push(e) },
+      { onError: (e) => errors.push(e) },
     );
     // 5,000 lines in one chunk: split 1,000 per event-loop turn, so most are still unsplit when flush() arrives.
     const total = 5000;
@@ -43,7 +43,7 @@ describe('createWorkerStream (what runs behind thread-stream)', () => {
         server.reset();
         const stream = await createWorkerStream(
           { sink: { type: 'datamix', apiKey: 'test-key', url: server.url }, batch: { intervalMs: 60_000 } },
-          { expectPinoConfig: false, onError: (e) => expect.fail(e.message) },
+          { onError: (e) => expect.fail(e.message) },
         );
         const now = Date.now();
         const text = lines
@@ -64,7 +64,7 @@ describe('createWorkerStream (what runs behind thread-stream)', () => {
     emu = await startEmulator();
     const stream = await createWorkerStream(
       { sink: { type: 'datamix', apiKey: 'test-key', url: emu.url }, batch: { intervalMs: 60_000 } },
-      { expectPinoConfig: false, onError: () => undefined },
+      { onError: () => undefined },
     );
     // Not JSON, so the line itself is the message: a CR left on it would be sent.
     stream.write(`{"level":30,"time":${Date.now()},"msg":"first"}\r\nplain last line\r`);
@@ -79,7 +79,7 @@ describe('createWorkerStream (what runs behind thread-stream)', () => {
     server.faults.down();
     const stream = (await createWorkerStream(
       { sink: { type: 'datamix', apiKey: 'test-key', url: server.url }, batch: { maxEvents: 20, intervalMs: 10 }, retry: { baseMs: 10, maxMs: 50 } },
-      { expectPinoConfig: false, onError: () => undefined },
+      { onError: () => undefined },
     )) as Writable & { stats(): { buffered: number; inFlight: number; failedRequests: number } };
     const total = 3000;
     // Three chunks of 1,000 lines: one turn each, each past the high-water mark (20 records per lane) after its first lines.
@@ -100,7 +100,7 @@ describe('createWorkerStream (what runs behind thread-stream)', () => {
     // buffer.maxBytes 64 KiB: at most 16 Ki characters may wait unsplit.
     const stream = await createWorkerStream(
       { sink: { type: 'datamix', apiKey: 'test-key', url: emu.url }, batch: { maxEvents: 20, intervalMs: 10 }, buffer: { maxBytes: 64 * 1024 } },
-      { expectPinoConfig: false, onError: (e) => expect.fail(e.message) },
+      { onError: (e) => expect.fail(e.message) },
     );
     const perChunk = 250;
     const chunkOf = (k: number): string =>

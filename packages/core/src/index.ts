@@ -18,6 +18,6 @@ export { readSpool, type SpoolEntry } from './node/spool.js';
 export { replaySpool, type ReplayResult } from './node/replay.js';
 export { installSignalHandlers, installExitHooks } from './node/signals.js';
 export { createBrowserSession, type BrowserSession } from './node/browserSession.js';
-export { createWorkerStream, type WorkerStreamSetup } from './node/workerStream.js';
+export { createWorkerStream, type WorkerStream, type WorkerStreamSetup } from './node/workerStream.js';
 export type { Stats } from './pipeline/stats.js';
 export type { LogInput, LogRecord } from './record/record.js';

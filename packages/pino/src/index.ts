@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
-import { createWorkerStream, installSignalHandlers, type LogferryError } from '@logferry/core';
+import { createWorkerStream, errorLine, installSignalHandlers, type LogferryError } from '@logferry/core';
 import type { Writable } from 'node:stream';
+import { receivePinoConfig } from './pinoConfig.js';
 
 type ErrorHandler = (error: { code: string; message: string }) => void;
 
@@ -21,13 +22,14 @@ async function loadHandler(path: string | undefined): Promise<ErrorHandler | und
 /**
  * The pino transport: pino runs this in its worker thread
  * (`pino.transport({ target: '@logferry/pino', options })`). Every rule lives in
- * @logferry/core; this only wires pino's worker to it. Errors go to stderr
+ * @logferry/core; this only wires pino's worker to it, with what pino's config
+ * handshake says (custom levels, messageKey). Errors go to stderr
  * (rate-limited by core) and to the optional `onError` module.
  */
 export default async function logferryTransport(options: Record<string, unknown> = {}): Promise<Writable> {
   const handler = await loadHandler(typeof options.onError === 'string' ? options.onError : undefined);
   const onError = (error: LogferryError): void => {
-    process.stderr.write(`[logferry] ${error.code}: ${error.message}\n`);
+    process.stderr.write(errorLine(error));
     try {
       handler?.({ code: error.code, message: error.message });
     } catch {
@@ -37,7 +39,7 @@ export default async function logferryTransport(options: Record<string, unknown>
   if (options.handleSignals === true) {
     process.stderr.write('[logferry] handleSignals: pino runs transports in a worker thread, which gets no signals; call handleSignals(logger) from @logferry/pino on the main thread\n');
   }
-  return createWorkerStream(options, { expectPinoConfig: true, onError });
+  return createWorkerStream(options, { ...(await receivePinoConfig()), onError });
 }
 
 /**
@@ -69,7 +71,7 @@ export function createTransport(options: Record<string, unknown>): PinoTransport
   stream.on('error', (error: Error) => {
     if (told) return;
     told = true;
-    process.stderr.write(`[logferry] LOGFERRY_WORKER: the logferry worker stopped (${error.message}); further records are dropped\n`);
+    process.stderr.write(errorLine({ code: 'LOGFERRY_WORKER', message: `the logferry worker stopped (${error.message}); further records are dropped` }));
   });
   return stream;
 }

@@ -3,6 +3,7 @@ import TransportStream from 'winston-transport';
 import ThreadStream from 'thread-stream';
 import {
   createClientFromResolved,
+  errorLine,
   installSignalHandlers,
   levelMapFor,
   LogferryError,
@@ -13,8 +14,9 @@ import {
   type ResolvedOptions,
   type Stats,
 } from '@logferry/core';
-import { recordOf, serializeFast, serializeInfo, type WinstonInfo } from './serialize.js';
+import { fastLevelsFor, readerSetup, recordOf, writeLine, type WinstonInfo } from './wire.js';
 import type { WinstonWorkerData } from './worker.js';
+import { ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
 
 /** logferry's options plus winston-transport's (level, silent, handleExceptions, and `format` as a winston Format object). */
 export type LogferryTransportOptions = Omit<LogferryOptionsInput, 'format'> &
@@ -25,7 +27,7 @@ const TRANSPORT_KEYS = new Set(['level', 'format', 'silent', 'handleExceptions',
 const WORKER_FILE = fileURLToPath(new URL('./worker.bundle.js', import.meta.url));
 const NPM_LEVELS = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
 
-type Thread = ThreadStream & { worker: { postMessage(msg: unknown): void }; closed?: boolean; ref(): void; unref(): void; flushSync(): void };
+type Thread = ThreadStream & { closed?: boolean; ref(): void; unref(): void; flushSync(): void };
 
 /** The part of the pino/winston-shaped ThreadStream we drive at exit. */
 function endAtExit(stream: Thread): void {
@@ -58,7 +60,7 @@ export class LogferryTransport extends TransportStream {
   private loggedAfterClose = 0;
   /** The worker's last counters, kept once it has stopped. */
   private finalStats: Stats | undefined;
-  /** Levels mapped here so lines can take the worker's fast path (format 'text' only). */
+  /** Levels mapped here for the wire's fast form (see fastLevelsFor); undefined when it is not used. */
   private fastLevels: LevelMap | undefined;
 
   constructor(options: LogferryTransportOptions) {
@@ -93,7 +95,7 @@ export class LogferryTransport extends TransportStream {
         this.emittingError = false;
       }
     } else {
-      process.stderr.write(`[logferry] ${error.code}: ${error.message}\n`);
+      process.stderr.write(errorLine(error));
     }
   }
 
@@ -114,12 +116,10 @@ export class LogferryTransport extends TransportStream {
       this.once('finish', off);
     }
     const workerData: WinstonWorkerData = { options: this.raw, winstonLevels: this.levelSet() };
-    // A level override keyed by a number would apply to the fast line's pino number in the worker.
-    const numericOverride = Object.keys(this.resolved.levels ?? {}).some((key) => /^\d+$/.test(key));
-    if (this.resolved.format === 'text' && !numericOverride) this.fastLevels = levelMapFor(this.resolved.levels, { winstonLevels: workerData.winstonLevels });
+    this.fastLevels = fastLevelsFor(this.resolved, workerData.winstonLevels);
     const thread = new ThreadStream({ filename: WORKER_FILE, workerData, sync: false }) as Thread;
-    thread.on('logferry:error', (error: { code: string; message: string }) => this.reportError(error));
-    thread.on('logferry:stats', (id: number, stats: Stats) => {
+    thread.on(ERROR_EVENT, (error: ErrorReport) => this.reportError(error));
+    thread.on(STATS_EVENT, (id: number, stats: Stats) => {
       this.statsWaiters.get(id)?.(stats);
       this.statsWaiters.delete(id);
     });
@@ -151,9 +151,11 @@ export class LogferryTransport extends TransportStream {
 
   /** The core on the main thread (`worker: false`, or after the worker died). */
   private createInline(): Client {
+    // The records are recordOf's, read as the worker reads the wire's lines.
+    const reader = readerSetup(this.levelSet());
     return createClientFromResolved(this.resolved, {
-      levels: levelMapFor(this.resolved.levels, { winstonLevels: this.levelSet() }),
-      messageKey: 'message',
+      levels: levelMapFor(this.resolved.levels, reader.levels),
+      messageKey: reader.messageKey,
       exitHooks: true,
       onError: (error) => this.reportError(error),
     });
@@ -172,10 +174,7 @@ export class LogferryTransport extends TransportStream {
     const now = Date.now();
     const formatted = this.resolved.format === 'formatted';
     if (this.inline) this.inline.log(recordOf(info, now, formatted));
-    else {
-      const fast = this.fastLevels && serializeFast(info, now, this.fastLevels.from(info.level));
-      this.thread?.write(fast || serializeInfo(info, now, formatted));
-    }
+    else this.thread?.write(writeLine(info, now, formatted, this.fastLevels));
     next();
   }
 
@@ -195,7 +194,8 @@ export class LogferryTransport extends TransportStream {
     const id = ++this.statsId;
     return new Promise((resolve) => {
       this.statsWaiters.set(id, resolve);
-      thread.worker.postMessage({ code: 'LOGFERRY_STATS', id });
+      // thread-stream's documented way to post to its worker (its `worker` field is private).
+      thread.emit('message', statsRequest(id));
     });
   }
 

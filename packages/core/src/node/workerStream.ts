@@ -1,20 +1,33 @@
-import { parentPort } from 'node:worker_threads';
-import build from 'pino-abstract-transport';
 import { Writable } from 'node:stream';
 import type { Client } from '../pipeline/client.js';
 import { createClientFromResolved } from './createClient.js';
 import { LogferryError } from '../errors/logferryError.js';
 import { levelMapFor } from '../record/levels.js';
 import { parseOptions, type ResolvedOptions } from '../options/options.js';
+import type { Stats } from '../pipeline/stats.js';
 
+/** The logger's own levels, as the adapter learned them (see levelMapFor). */
+export type LoggerLevels = NonNullable<Parameters<typeof levelMapFor>[1]>;
+
+/** What the adapter learned from its host; core needs no knowledge of the host itself. */
 export interface WorkerStreamSetup {
-  /** pino: wait for pino's level config (custom levels, messageKey). */
-  expectPinoConfig: boolean;
-  /** winston: its level set (lower number is more severe). */
-  winstonLevels?: Record<string, number>;
-  /** Receives error reports in the worker (pino: stderr; winston: posted to the main thread). */
+  /** The logger's level set; without it, pino's standard levels. */
+  levels?: LoggerLevels;
+  /** The key of the message in each line; default `msg`. */
+  messageKey?: string;
+  /** Receives error reports in the worker. */
   onError: (error: LogferryError) => void;
 }
+
+/**
+ * The stream handed to thread-stream: `flush(cb)` is what thread-stream calls
+ * for `logger.flush(cb)`; `stats()` is for an adapter that reports them (only
+ * the drop count when the options were bad and there is no client).
+ */
+export type WorkerStream = Writable & {
+  flush(cb: (err?: Error | null) => void): void;
+  stats(): Stats | Pick<Stats, 'dropped'>;
+};
 
 /** Lines split per event-loop turn before yielding to I/O (see splitFrom). */
 const LINES_PER_TURN = 1000;
@@ -25,35 +38,25 @@ const MAX_WAITING_CHARS = 8 * 1024 * 1024;
 /**
  * The destination a worker thread hands to thread-stream: text in, split into
  * lines by hand (split2's regex and object-mode streams cost ~10% of the
- * worker), the core pipeline behind. pino-abstract-transport supplies pino's
- * config handshake (custom levels, messageKey). `flush()` resolves once every
+ * worker), the core pipeline behind. The adapter hands over its logger's
+ * levels and message key (for pino, learned from pino's config handshake). `flush()` resolves once every
  * line written before it is delivered (thread-stream forwards
  * `logger.flush(cb)` here); ending the stream closes the client within its exit
  * deadline, so pino's exit wait covers it. Bad options never throw here (that
  * would crash the host app through an unhandled 'error'): they are reported
  * once and the records are counted as dropped.
  */
-export async function createWorkerStream(rawOptions: unknown, setup: WorkerStreamSetup): Promise<Writable> {
+export async function createWorkerStream(rawOptions: unknown, setup: WorkerStreamSetup): Promise<WorkerStream> {
   let options: ResolvedOptions | undefined;
   try {
     options = parseOptions(rawOptions);
   } catch (error) {
     setup.onError(error instanceof LogferryError ? error : new LogferryError('LOGFERRY_BAD_OPTION', String(error)));
   }
-  let pinoConfig: { levels?: { values?: Record<string, number> }; messageKey?: string } = {};
-  if (setup.expectPinoConfig) {
-    const handshake = await build(() => undefined, { expectPinoConfig: true, metadata: false });
-    pinoConfig = { levels: (handshake as unknown as typeof pinoConfig).levels, messageKey: (handshake as unknown as typeof pinoConfig).messageKey };
-    handshake.destroy();
-  }
-
   let client: Client | undefined;
   if (options) {
-    const levels = setup.winstonLevels
-      ? levelMapFor(options.levels, { winstonLevels: setup.winstonLevels })
-      : levelMapFor(options.levels, pinoConfig.levels?.values ? { pinoLevels: pinoConfig.levels.values } : {});
-    const messageKey = pinoConfig.messageKey ?? (setup.winstonLevels ? 'message' : 'msg');
-    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey });
+    const levels = levelMapFor(options.levels, setup.levels);
+    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey: setup.messageKey ?? 'msg' });
   }
   const active = client;
   const maxWaiting = Math.min(MAX_WAITING_CHARS, (options?.buffer.maxBytes ?? Infinity) / 4);
@@ -174,7 +177,7 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     for (const resume of afterSplit.splice(0)) resume();
   };
 
-  const stream = new Writable({
+  const writable = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, callback) {
       const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
@@ -194,9 +197,9 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
       if (splitting) afterSplit.push(finish);
       else finish();
     },
-  }) as Writable & { flush?: (cb: (err?: Error | null) => void) => void; stats?: () => unknown };
+  });
 
-  stream.flush = (cb) => {
+  const flush = (cb: (err?: Error | null) => void): void => {
     // Lines of a chunk still being split were written before the flush: wait for them first.
     const flushClient = (): void => {
       (active ? active.flush() : Promise.resolve()).then(() => cb(), (err: Error) => cb(err));
@@ -204,13 +207,6 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     if (splitting) afterSplit.push(flushClient);
     else flushClient();
   };
-  stream.stats = () => active?.stats() ?? { dropped };
-  // Requests from the main thread for stats (winston exposes them).
-  parentPort?.on('message', (msg: unknown) => {
-    const m = msg as { code?: string; id?: number } | null;
-    if (m?.code === 'LOGFERRY_STATS') {
-      parentPort?.postMessage({ code: 'EVENT', name: 'logferry:stats', args: [m.id, active?.stats() ?? { dropped }] });
-    }
-  });
-  return stream;
+  const stats = (): Stats | Pick<Stats, 'dropped'> => active?.stats() ?? { dropped };
+  return Object.assign(writable, { flush, stats });
 }
