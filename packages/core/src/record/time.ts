@@ -11,7 +11,8 @@ export function timeOf(value: unknown, fallback: number): number {
   if (typeof value === 'number' && Number.isFinite(value)) return epochMs(value);
   if (typeof value === 'string') {
     const n = Number(value);
-    if (value.trim() !== '' && Number.isFinite(n)) return epochMs(n);
+    // Number('') and Number(' ') are 0, not a time; an ISO string is NaN at once, with no trim().
+    if (Number.isFinite(n) && value.trim() !== '') return epochMs(n);
     const parsed = Date.parse(value);
     if (!Number.isNaN(parsed)) return parsed;
   }
