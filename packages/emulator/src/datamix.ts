@@ -78,7 +78,7 @@ export class DatamixService {
     if (parsed.kind === 'invalid') return this.badBody(parsed.reason);
     if (parsed.kind === 'json' && !isPlainObject(parsed.value)) return this.badBody('body must be a JSON object');
 
-    // The seed accepts the key in the JSON body or as a query parameter.
+    // The Datamix API document accepts the key in the JSON body or as a query parameter.
     const bodyKey = parsed.kind === 'json' && isPlainObject(parsed.value) ? parsed.value['key'] : undefined;
     const key = bodyKey ?? call.query.get('key') ?? undefined;
     if (typeof key !== 'string' || key === '') {
@@ -168,7 +168,7 @@ export class DatamixService {
         continue;
       }
       const { rule, reason } = checked;
-      // The seed's example sends the index as a string.
+      // The Datamix API document's example sends the index as a string.
       rejected.push({ index: String(index), message: reason });
       const fields = isPlainObject(message) ? message : {};
       this.view.rejected.push({ index, message: reason, level: fields['level'], timestamp: fields['timestamp'] });

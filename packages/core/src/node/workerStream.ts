@@ -85,7 +85,7 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
   // `maxWaiting` characters of unsplit text: a backlog then waits here as the
   // text itself (no per-line objects) rather than in the app's thread, where
   // thread-stream keeps one Buffer per line once its shared buffer is full
-  // (measured: ~25 MB more peak RSS at 100k lines). Past `maxWaiting` the
+  // (far more memory than the text). Past `maxWaiting` the
   // write callback is held and thread-stream stops reading. Nothing is
   // dropped for a mere burst.
   const waiting: string[] = [];
@@ -117,8 +117,8 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
    * and the first time optimised code meets a path it has never run, it is
    * thrown away and compiled again; so a chunk's end, a line begun in an
    * earlier chunk, and the waits are splitFrom's, which runs once per turn
-   * (measured: with them in the loop's function, V8 compiled it four times,
-   * 25-40 ms each).
+   * (with them in the loop's function, V8 compiled it again for each of them,
+   * in every worker).
    */
   const splitLines = (text: string, start: number, maxLines: number, watch: boolean): number => {
     let lines = 0;

@@ -32,10 +32,10 @@ export class BodyWriter {
   private stagedAt = 0;
 
   /**
-   * `itemsPerStringify`: ~450 ns of a JSON.stringify call go before it escapes
-   * a character, so an array's items are serialised a few hundred per call
-   * (~30 % less CPU than one call per item, measured); 256 keep each string
-   * ~50 KB for log records, in V8's young generation.
+   * `itemsPerStringify`: a JSON.stringify call costs much before it escapes
+   * its first character, so an array's items are serialised a few hundred per
+   * call rather than one by one; 256 log records keep each string small
+   * enough for V8's young generation.
    */
   constructor(
     initialBytes = 64 * 1024,
@@ -69,9 +69,8 @@ export class BodyWriter {
    * Starts an array item written in pieces (`ascii`, `integer`, `seconds`,
    * `stage` then `copy` and `chars`) instead of by JSON.stringify: for a log
    * record, about the same CPU and nothing on the JS heap (a stringified item
-   * is built, copied and flattened there: ~760 bytes of garbage a record,
-   * measured, which kept the worker's young generation at its largest and
-   * its peak RSS ~17 MB higher). Items still waiting for `item()`'s stringify
+   * is built, copied and flattened there: garbage for every record, which
+   * kept the worker's young generation at its largest and its peak RSS higher). Items still waiting for `item()`'s stringify
    * are written first, so order holds.
    */
   beginItem(): this {
@@ -91,7 +90,7 @@ export class BodyWriter {
     return this;
   }
 
-  /** Appends bytes as they are (pre-encoded ASCII JSON): one native copy (a loop costs ~4 ns a byte on a slow VM). */
+  /** Appends bytes as they are (pre-encoded ASCII JSON): one native copy (rather than a loop over the bytes). */
   ascii(bytes: Uint8Array): this {
     this.ensure(bytes.length);
     this.buf.set(bytes, this.used);
@@ -185,7 +184,7 @@ export class BodyWriter {
     const end = this.stagedAt + to;
     for (let i = this.stagedAt + from; i < end; i++) {
       const c = buf[i] as number;
-      // One look-up and one branch for the usual byte (measured ~25 % faster than three comparisons).
+      // One look-up and one branch for the usual byte, rather than three comparisons.
       const kind = BYTE_KIND[c] as number;
       if (kind !== PLAIN) {
         if (kind === CONTROL) return false;
