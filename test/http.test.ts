@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NetworkError } from '../packages/core/src/transport/http.js';
 import { HttpClient } from '../packages/core/src/transport/nodeHttp.js';
 import { createHttp } from '../packages/core/src/transport/undiciHttp.js';
+import { runFixture } from './support/children.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -233,6 +234,19 @@ describe('UndiciHttp', () => {
     const second = await http.post(url, '{}', { timeoutMs: 5000 });
     expect(second.status).toBe(200);
     await http.close();
+  });
+
+  it('an idle keep-alive socket does not keep the process alive', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    });
+    server.keepAliveTimeout = 60_000;
+    const port = await listen(server);
+    const result = await runFixture('idle-http.mjs', [`http://127.0.0.1:${port}/logs`], { timeoutMs: 20_000 });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ status: 200, keepAlive: 'timeout=60' });
+    expect(result.code).toBe(0);
   });
 
   it('sends through HTTP_PROXY (a CONNECT tunnel, even to an http:// target), and not to a NO_PROXY host', async () => {
