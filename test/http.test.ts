@@ -297,7 +297,7 @@ describe('UndiciHttp', () => {
     await agent.close();
   });
 
-  it('HttpClient, the pipeline’s name for it, is the undici client', async () => {
+  it('HttpClient, the pipeline’s name for it, is the undici client; after close() nothing is sent', async () => {
     const url = await serve((req, res) => {
       req.resume();
       req.on('end', () => res.end('ok'));
@@ -305,5 +305,7 @@ describe('UndiciHttp', () => {
     const http = new HttpClient();
     expect((await http.post(url, '{}', { timeoutMs: 5000 })).body).toBe('ok');
     await http.close();
+    const late = await failure(http.post(url, '{}', { timeoutMs: 5000 }));
+    expect(late).toMatchObject({ sent: false, timedOut: false });
   });
 });

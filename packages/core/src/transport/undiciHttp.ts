@@ -6,34 +6,31 @@ import { ResponseCollector } from './responseCollector.js';
 export interface HttpOptions {
   /** An undici Dispatcher to send through instead of ours (a custom CA, a MockAgent, interceptors); close() leaves it open. */
   dispatcher?: Dispatcher;
-  /** Connections per origin: the number of lanes, as each lane has at most one request in flight. Unlimited when absent. */
+  /** Our dispatcher's connections per origin: the number of lanes, as each lane has at most one request in flight. Unlimited when absent. */
   connections?: number;
 }
 
 /**
- * POSTs through an undici Dispatcher: by default our own keep-alive Agent
- * (or EnvHttpProxyAgent when a proxy variable is set), made on the first
- * client in a thread and loaded with it.
+ * POSTs through an undici Dispatcher: the user's, or by default our own
+ * keep-alive Agent (EnvHttpProxyAgent when a proxy variable is set), whose
+ * module the first client in a thread loads.
  */
 export class UndiciHttp implements Http {
+  /** Set once ready resolves, so a request does not wait a turn for it. */
   private dispatcher: Dispatcher | undefined;
-  private readonly loading: Promise<Dispatcher> | undefined;
+  private readonly ready: Promise<Dispatcher>;
   private readonly owned: boolean;
 
   constructor(options: HttpOptions = {}) {
     this.owned = options.dispatcher === undefined;
-    if (options.dispatcher) this.dispatcher = options.dispatcher;
-    else {
-      this.loading = defaultDispatcher(options.connections).then((dispatcher) => (this.dispatcher = dispatcher));
-      // A failed load is reported by the first post that awaits it.
-      this.loading.catch(() => undefined);
-    }
+    this.dispatcher = options.dispatcher;
+    this.ready = options.dispatcher ? Promise.resolve(options.dispatcher) : defaultDispatcher(options.connections);
+    // A failed load is reported by the first post that awaits it.
+    this.ready.then((dispatcher) => (this.dispatcher = dispatcher)).catch(() => undefined);
   }
 
   async post(url: URL, body: string | Uint8Array, options: PostOptions): Promise<HttpResponse> {
-    const dispatcher = this.dispatcher ?? (await this.loading);
-    if (!dispatcher) throw new NetworkError(`${url.host}${url.pathname}: the client is closed`, false, false);
-    return send(dispatcher, url, body, options);
+    return send(this.dispatcher ?? (await this.ready), url, body, options);
   }
 
   /**
@@ -43,7 +40,7 @@ export class UndiciHttp implements Http {
    */
   async close(): Promise<void> {
     if (!this.owned) return;
-    const dispatcher = this.dispatcher ?? (await this.loading?.catch(() => undefined));
+    const dispatcher = this.dispatcher ?? (await this.ready.catch(() => undefined));
     await dispatcher?.destroy();
   }
 }
