@@ -33,7 +33,9 @@ await Promise.all(
       sourcemap: 'linked',
       legalComments: 'linked',
       logLevel: 'warning',
-      // CommonJS dependencies (sonic-boom, pino-abstract-transport) require Node's built-ins.
+      // CommonJS dependencies (sonic-boom, pino-abstract-transport, undici) require Node's built-ins.
+      // undici is reached only through a dynamic import of two dispatcher files (see
+      // core's transport/defaultDispatcher.ts): esbuild keeps it in the bundle but evaluates it on first use.
       banner: { js: "import { createRequire as __logferryRequire } from 'node:module'; const require = __logferryRequire(import.meta.url);" },
     }),
   ),

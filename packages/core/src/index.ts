@@ -1,4 +1,4 @@
-export { createClient, createClientFromResolved } from './node/createClient.js';
+export { createClient, createClientFromResolved, type NodeClientHooks } from './node/createClient.js';
 export type { Client, ClientHooks } from './pipeline/client.js';
 export { parseOptions, optionsSchema, type LogferryOptionsInput, type LogferryOptions, type ResolvedOptions } from './options/options.js';
 export { LogferryError, type LogferryErrorCode } from './errors/logferryError.js';

@@ -1,0 +1,102 @@
+import type { Dispatcher } from 'undici';
+import { defaultDispatcher } from './defaultDispatcher.js';
+import { NetworkError, type Http, type HttpResponse, type PostOptions } from './http.js';
+import { ResponseCollector } from './responseCollector.js';
+
+export interface HttpOptions {
+  /** An undici Dispatcher to send through instead of ours (a custom CA, a MockAgent, interceptors); close() leaves it open. */
+  dispatcher?: Dispatcher;
+  /** Our dispatcher's connections per origin: the number of lanes, as each lane has at most one request in flight. Unlimited when absent. */
+  connections?: number;
+}
+
+/**
+ * POSTs through an undici Dispatcher: the user's, or by default our own
+ * keep-alive Agent (EnvHttpProxyAgent when a proxy variable is set), whose
+ * module the first client in a thread loads.
+ */
+export class UndiciHttp implements Http {
+  /** Set once ready resolves, so a request does not wait a turn for it. */
+  private dispatcher: Dispatcher | undefined;
+  private readonly ready: Promise<Dispatcher>;
+  private readonly owned: boolean;
+
+  constructor(options: HttpOptions = {}) {
+    this.owned = options.dispatcher === undefined;
+    this.dispatcher = options.dispatcher;
+    this.ready = options.dispatcher ? Promise.resolve(options.dispatcher) : defaultDispatcher(options.connections);
+    // A failed load is reported by the first post that awaits it.
+    this.ready.then((dispatcher) => (this.dispatcher = dispatcher)).catch(() => undefined);
+  }
+
+  async post(url: URL, body: string | Uint8Array, options: PostOptions): Promise<HttpResponse> {
+    return send(this.dispatcher ?? (await this.ready), url, body, options);
+  }
+
+  /**
+   * Releases our dispatcher's connections. destroy(), not close(): undici's
+   * close() waits for requests in flight, and one still connecting when its
+   * timeout or signal gave up can only be ended once it connects.
+   */
+  async close(): Promise<void> {
+    if (!this.owned) return;
+    const dispatcher = this.dispatcher ?? (await this.ready.catch(() => undefined));
+    await dispatcher?.destroy();
+  }
+}
+
+export function createHttp(options?: HttpOptions): UndiciHttp {
+  return new UndiciHttp(options);
+}
+
+function send(dispatcher: Dispatcher, url: URL, body: string | Uint8Array, options: PostOptions): Promise<HttpResponse> {
+  const sentAt = Date.now();
+  const external = options.signal;
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    let settled = false;
+    const done = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      external?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const fail = (error: Error): void => {
+      if (!done()) return;
+      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error.message || ((error as { code?: string }).code ?? '');
+      reject(new NetworkError(`${url.host}${url.pathname}: ${reason}`, collector.started, timedOut, { cause: error }));
+    };
+    const collector = new ResponseCollector((response) => {
+      if (done()) resolve({ ...response, sentAt, receivedAt: Date.now() });
+    }, fail);
+    // Settles at once, even while the request waits for a connection (undici can abort it only once it has one).
+    const end = (error: Error): void => {
+      collector.abort(error);
+      fail(error);
+    };
+    // A plain timer and one abort listener: AbortSignal.timeout() and AbortSignal.any() per request cost CPU on a hot path.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      end(new Error('timed out'));
+    }, options.timeoutMs);
+    // Like AbortSignal.timeout(): a request in flight is kept alive by its socket, not by its timer.
+    timer.unref();
+    const onAbort = (): void => end(new Error('The operation was aborted'));
+    if (external?.aborted) {
+      onAbort();
+      return;
+    }
+    external?.addEventListener('abort', onAbort, { once: true });
+    dispatcher.dispatch(
+      {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...options.headers },
+        body,
+      },
+      collector,
+    );
+  });
+}
