@@ -1,10 +1,11 @@
 import { BodyWriter, PreparedBodies } from '../../record/bodyWriter.js';
 import { LogferryError } from '../../errors/logferryError.js';
-import { NetworkError, type Http, type HttpResponse } from '../../transport/http.js';
+import type { Http, HttpResponse } from '../../transport/http.js';
 import type { DatamixSinkOptions } from '../../options/options.js';
 import { DATAMIX_LEVELS, type DatamixLevel } from '../../record/levels.js';
 import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
-import { parseRetryAfter } from '../retryAfter.js';
+import { baseUrl } from '../baseUrl.js';
+import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../../record/timeWindow.js';
 import { restamp } from '../../record/restamp.js';
@@ -137,10 +138,6 @@ function parseLogsResponse(body: string): LogsBody | undefined {
   return { session: v.session, rejected };
 }
 
-function retryable(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
-
 /**
  * Speaks the Datamix API: one session per lane, each a chain of single-use
  * tokens with exactly one request in flight, renewed before it expires.
@@ -161,7 +158,7 @@ export class DatamixSink implements Sink {
   ) {
     this.lanes = options.sessions;
     this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, bodies: new PreparedBodies<Prepared>() }));
-    this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+    this.base = baseUrl(options.url);
   }
 
   sizeOf(messageLength: number): number {
@@ -180,7 +177,7 @@ export class DatamixSink implements Sink {
       return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Datamix session request failed: ${(error as Error).message}`) };
     }
     this.clock.observe(res.headers.date, res.sentAt, res.receivedAt);
-    if (res.status === 401 || res.status === 403) {
+    if (statusMeaning(res.status) === 'auth') {
       return {
         kind: 'fatal',
         error: new LogferryError(
@@ -189,13 +186,8 @@ export class DatamixSink implements Sink {
         ),
       };
     }
-    if (res.status !== 200 && res.status !== 201) {
-      return {
-        kind: 'retry',
-        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
-        error: new LogferryError('LOGFERRY_HTTP', `Datamix POST /sessions answered HTTP ${res.status}`),
-      };
-    }
+    // Any other failure of a session request is retried, whatever its status says of a logs request.
+    if (res.status !== 200 && res.status !== 201) return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Datamix POST /sessions answered HTTP ${res.status}`));
     const body = parseSession(res.body);
     if (!body) {
       return { kind: 'retry', error: new LogferryError('LOGFERRY_PROTOCOL', 'Datamix POST /sessions returned an unreadable body') };
@@ -316,7 +308,7 @@ export class DatamixSink implements Sink {
     try {
       res = await this.http.post(url, payload, { timeoutMs: this.requestTimeoutMs, signal });
     } catch (error) {
-      const sentMaybe = error instanceof NetworkError ? error.sent : true;
+      const sentMaybe = mayHaveBeenSent(error);
       if (sentMaybe) lane.ambiguous = true;
       return {
         kind: 'retry',
@@ -347,8 +339,9 @@ export class DatamixSink implements Sink {
       lane.ambiguous = false;
       return { kind: 'delivered', rejected: [], outOfWindow, restamped, duplicateAvoided: true };
     }
-    if (res.status === 401 || res.status === 403 || res.status === 409) {
-      // The session is no longer good (expired, revoked, out of step): the batch was not processed.
+    const meaning = statusMeaning(res.status);
+    if (meaning === 'auth' || res.status === 409) {
+      // On a logs request, 401/403 and 409 say the session is no longer good (expired, revoked, out of step), not the key: the batch was not processed.
       lane.session = undefined;
       lane.ambiguous = false;
       lane.authFailures++;
@@ -358,15 +351,9 @@ export class DatamixSink implements Sink {
         error: new LogferryError('LOGFERRY_HTTP', `Datamix refused the session (HTTP ${res.status}); starting a new session`),
       };
     }
-    if (res.status === 413) return { kind: 'split' };
-    if (retryable(res.status)) {
-      return {
-        kind: 'retry',
-        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
-        error: new LogferryError('LOGFERRY_HTTP', `Datamix logs request answered HTTP ${res.status}`),
-      };
-    }
-    // Any other 4xx: the request itself is wrong; resending it cannot help.
+    if (meaning === 'split') return { kind: 'split' };
+    if (meaning === 'retry') return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Datamix logs request answered HTTP ${res.status}`));
+    // Refused (any other status, a 2xx other than 200/201 included): resending it cannot help.
     lane.session = undefined;
     const reason = `HTTP ${res.status} from Datamix`;
     return { kind: 'delivered', rejected: sent.map((record) => ({ record, reason })), outOfWindow, restamped, duplicateAvoided: false };
