@@ -31,6 +31,6 @@ export function mayHaveBeenSent(error: unknown): boolean {
 }
 
 /** A `retry` for an answer that means it, waiting as long as its `Retry-After` asks. */
-export function retryAnswer(response: Pick<HttpResponse, 'headers'>, error: LogferryError): SendResult {
+export function retryAnswer(response: Pick<HttpResponse, 'headers'>, error: LogferryError): Extract<SendResult, { kind: 'retry' }> {
   return { kind: 'retry', retryAfterMs: parseRetryAfter(response.headers['retry-after']), error };
 }

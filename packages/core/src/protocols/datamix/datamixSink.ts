@@ -6,6 +6,8 @@ import { DATAMIX_LEVELS, type DatamixLevel } from '../../record/levels.js';
 import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
 import { baseUrl } from '../baseUrl.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
+import { parseJson } from '../parseJson.js';
+import { createSession, isDatamixSuccess } from './session.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../../record/timeWindow.js';
 import { restamp } from '../../record/restamp.js';
@@ -94,31 +96,6 @@ function renewAt(createdLocal: number, expiresLocal: number): number {
   return expiresLocal - Math.min(300_000, ttl * 0.4);
 }
 
-interface SessionBody {
-  token: string;
-  expires: number;
-  system: string;
-  application: string;
-  environment: string;
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseSession(body: string): SessionBody | undefined {
-  const v = parseJson(body) as Partial<SessionBody> | undefined;
-  if (!v || typeof v.token !== 'string' || typeof v.system !== 'string' || typeof v.application !== 'string' || typeof v.environment !== 'string') {
-    return undefined;
-  }
-  const expires = typeof v.expires === 'number' ? v.expires : Number(v.expires);
-  return { token: v.token, expires: Number.isFinite(expires) ? expires : Date.now() + 3_600_000, system: v.system, application: v.application, environment: v.environment };
-}
-
 interface LogsBody {
   session: string;
   rejected: { index: number; message: string }[];
@@ -166,38 +143,11 @@ export class DatamixSink implements Sink {
     return messageLength + 64;
   }
 
-  private async createSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
-    let res: HttpResponse;
-    try {
-      res = await this.http.post(new URL('sessions', this.base), JSON.stringify({ key: this.options.apiKey }), {
-        timeoutMs: this.requestTimeoutMs,
-        signal,
-      });
-    } catch (error) {
-      return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Datamix session request failed: ${(error as Error).message}`) };
-    }
-    this.clock.observe(res.headers.date, res.sentAt, res.receivedAt);
-    if (statusMeaning(res.status) === 'auth') {
-      return {
-        kind: 'fatal',
-        error: new LogferryError(
-          'LOGFERRY_AUTH_FAILED',
-          `Datamix refused the API key (HTTP ${res.status} on POST /sessions): check sink.apiKey or DATAMIX_API_KEY; logs are not being delivered`,
-        ),
-      };
-    }
-    // Any other failure of a session request is retried, whatever its status says of a logs request.
-    if (res.status !== 200 && res.status !== 201) return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Datamix POST /sessions answered HTTP ${res.status}`));
-    const body = parseSession(res.body);
-    if (!body) {
-      return { kind: 'retry', error: new LogferryError('LOGFERRY_PROTOCOL', 'Datamix POST /sessions returned an unreadable body') };
-    }
-    const created = Date.now();
-    lane.session = {
-      token: body.token,
-      destination: `${body.system}.${body.application}.${body.environment}`,
-      renewAt: renewAt(created, this.clock.toLocal(body.expires)),
-    };
+  private async openSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
+    const created = await createSession(this.http, { url: this.options.url, apiKey: this.options.apiKey, timeoutMs: this.requestTimeoutMs, signal, clock: this.clock });
+    if (created.kind !== 'session') return created;
+    const { token, destination, expires } = created.session;
+    lane.session = { token, destination, renewAt: renewAt(Date.now(), this.clock.toLocal(expires)) };
     lane.ambiguous = false;
     this.onSessionCreated();
     return undefined;
@@ -210,7 +160,7 @@ export class DatamixSink implements Sink {
    */
   open(signal: AbortSignal): void {
     const first = this.laneState[0] as Lane;
-    first.opening ??= this.createSession(first, signal);
+    first.opening ??= this.openSession(first, signal);
   }
 
   /**
@@ -291,7 +241,7 @@ export class DatamixSink implements Sink {
     }
     // Keep an ambiguous token until it has told us whether it was used: that is how duplicates are avoided.
     if (!lane.session || (!lane.ambiguous && Date.now() >= lane.session.renewAt)) {
-      const failed = await this.createSession(lane, signal);
+      const failed = await this.openSession(lane, signal);
       if (failed) return failed;
     }
     const session = lane.session as Session;
@@ -318,7 +268,7 @@ export class DatamixSink implements Sink {
     }
     this.clock.observe(res.headers.date, res.sentAt, res.receivedAt);
 
-    if (res.status === 200 || res.status === 201) {
+    if (isDatamixSuccess(res.status)) {
       const parsed = parseLogsResponse(res.body);
       lane.ambiguous = false;
       lane.authFailures = 0;
