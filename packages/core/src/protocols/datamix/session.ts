@@ -77,6 +77,12 @@ export async function createSession(http: Http, request: SessionRequest): Promis
   // Any other failure of a session request is retried, whatever its status says of a logs request.
   if (!isDatamixSuccess(res.status)) return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Datamix POST /sessions answered HTTP ${res.status}`));
   const session = parseSessionBody(res.body);
-  if (!session) return { kind: 'retry', error: new LogferryError('LOGFERRY_PROTOCOL', 'Datamix POST /sessions returned an unreadable body') };
+  if (!session) {
+    const error = new LogferryError(
+      'LOGFERRY_PROTOCOL',
+      `Datamix POST /sessions answered HTTP ${res.status} with a body that is not a session (JSON with token, system, application and environment): check that sink.url is Datamix's address`,
+    );
+    return { kind: 'retry', error };
+  }
   return { kind: 'session', session };
 }
