@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/transport/nodeHttp.js';
 import { parseOptions, type InitialStateSinkOptions } from '../src/options/options.js';
 import { LevelMap } from '../src/record/levels.js';
-import { parsePinoLineFast } from '../src/intake/pinoLine.js';
+import { scanPinoLine } from '../src/intake/pinoLine.js';
 import { textOf, type LogRecord } from '../src/record/record.js';
 import { capValue, InitialStateSink } from '../src/protocols/initialstate/initialStateSink.js';
 
@@ -17,7 +17,7 @@ const levels = new LevelMap({ pinoLevels: { info: 30, warn: 40 } });
 
 /** A record as pino's fast path makes it, from a line with `text` as its msg and no other fields. */
 function pinoRecord(text: string, level: 'info' | 'warn', seq: number): LogRecord {
-  const pino = parsePinoLineFast(JSON.stringify({ level: level === 'info' ? 30 : 40, time: 1_700_000_000_000, msg: text }), levels, 'msg');
+  const pino = scanPinoLine(JSON.stringify({ level: level === 'info' ? 30 : 40, time: 1_700_000_000_000, msg: text }), levels, 'msg');
   if (!pino) throw new Error('not a fast line');
   return { ...pino, level, seq, bytes: 1 };
 }
@@ -88,7 +88,7 @@ describe('InitialStateSink.encode by hand', () => {
           if (!asLine || !Number.isInteger(time)) return { level: 'warn', time, text, seq, bytes: 1 };
           const body = JSON.stringify(fields).slice(1, -1);
           const line = `{"level":40,"time":${time}${body ? `,${body}` : ''},"msg":${JSON.stringify(text)}}`;
-          const fast = parsePinoLineFast(line, levels, 'msg');
+          const fast = scanPinoLine(line, levels, 'msg');
           return fast ? { ...fast, seq, bytes: 1 } : { level: 'warn', time, text, seq, bytes: 1 };
         });
         const expected = records.map((r) => ({ b, tid: sinkB.bucketId, sn: 'log', v: capValue(`WARN ${textOf(r)}`, MAX), e: r.time / 1000 }));

@@ -44,16 +44,8 @@ const scanned: FastLine = { level: 'info', time: 0, line: '', fieldsStart: 0, fi
  * and end with the message key: level, time and where the message and the
  * fields are, read by position. No JSON.parse, no record object, no text to
  * flatten, nothing copied. Anything else (or anything doubtful) returns
- * undefined and the slow path decides.
- */
-export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: string): FastLine | undefined {
-  const found = scanPinoLine(line, levels, messageKey);
-  return found && { ...found };
-}
-
-/**
- * parsePinoLineFast without allocating: the result is valid until the next
- * call (the intake makes its record from it, so a line costs one object).
+ * undefined and the slow path decides. The answer is valid until the next
+ * call: the intake makes its record from it, so a line costs one object.
  */
 export function scanPinoLine(line: string, levels: LevelMap, messageKey: string): Readonly<FastLine> | undefined {
   if (!hasAt(line, 0, '{"level":')) return undefined;
