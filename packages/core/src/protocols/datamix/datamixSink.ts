@@ -63,7 +63,7 @@ const OUT_OF_WINDOW = new LogferryError(
   "records outside Datamix's time window (older than 10 minutes or over 10 s ahead) were not sent; check the clock, or set stale: 'restamp'",
 );
 
-/** One message of a logs request, in the seed's field order. */
+/** One message of a logs request, in the field order Datamix documents. */
 interface DatamixMessage {
   level: string;
   timestamp: number;
@@ -101,7 +101,7 @@ interface LogsBody {
   rejected: { index: number; message: string }[];
 }
 
-/** The logs response: the next token, and rejected indexes as numbers (the seed sends them as strings). */
+/** The logs response: the next token, and rejected indexes as numbers (Datamix's documented example sends them as strings). */
 function parseLogsResponse(body: string): LogsBody | undefined {
   const v = parseJson(body) as { session?: unknown; rejected?: unknown } | undefined;
   if (!v || typeof v.session !== 'string') return undefined;

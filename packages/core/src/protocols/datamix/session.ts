@@ -28,7 +28,7 @@ export interface SessionRequest {
   clock?: ServerClock;
 }
 
-/** The seed's "typically good for an hour", for an answer whose `expires` cannot be read. */
+/** Datamix documents sessions as "typically good for an hour": the lifetime assumed when `expires` cannot be read. */
 const DEFAULT_TTL_MS = 3_600_000;
 
 /** Datamix answers a request it took with 200 or 201; any other status, a 2xx included, is not that. */

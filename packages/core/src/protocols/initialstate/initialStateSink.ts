@@ -45,7 +45,7 @@ export class InitialStateSink implements Sink {
   readonly lanes = 1;
   /** The events request body in flight, and the next one prepared while it is (one lane: one request at a time). */
   private readonly bodies = new PreparedBodies<Uint8Array>();
-  /** The later API takes about 1 MB a request; stay well under it. */
+  /** Initial State documents no size limit: batches stay small enough that a 413 is unlikely and a retry or a split resends little. */
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
   private bucketReady = false;
