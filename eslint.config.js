@@ -1,6 +1,43 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/*
+ * @logferry/core's layers, top to bottom (packages/core/README.md, "Layers"):
+ * each may import only the layers listed for it. Only node/ and transport/
+ * touch Node's built-ins, so the rest can run in a browser too.
+ */
+const CORE = 'packages/core/src';
+const LAYERS = ['node', 'pipeline', 'intake', 'protocols', 'transport', 'options', 'record', 'timing', 'errors'];
+const MAY_IMPORT = {
+  node: LAYERS,
+  pipeline: ['pipeline', 'intake', 'protocols', 'options', 'record', 'timing', 'errors'],
+  intake: ['intake', 'options', 'record', 'errors'],
+  protocols: ['protocols', 'transport', 'options', 'record', 'timing', 'errors'],
+  transport: ['transport', 'timing', 'errors'],
+  options: ['options', 'record', 'errors'],
+  record: ['record', 'errors'],
+  timing: ['timing', 'errors'],
+  errors: ['errors'],
+};
+const NODE_BUILTIN = { regex: '^node:', message: 'Only node/ and transport/ use Node built-ins: hand the pipeline what it needs instead.' };
+const NODE_PACKAGES = { regex: '^(undici|sonic-boom|thread-stream|pino-abstract-transport)(/|$)', message: 'Node-only packages belong in node/ or transport/.' };
+const layerRules = LAYERS.map((layer) => {
+  const banned = LAYERS.filter((other) => !MAY_IMPORT[layer].includes(other));
+  const patterns = [];
+  if (banned.length > 0) {
+    patterns.push({
+      regex: `^\\.\\.?/(\\.\\./)*(${banned.join('|')})/`,
+      message: `${layer}/ may import only ${MAY_IMPORT[layer].join(', ')} (imports point down the layers).`,
+    });
+  }
+  if (layer !== 'node' && layer !== 'transport') patterns.push(NODE_BUILTIN, NODE_PACKAGES);
+  if (layer === 'pipeline' || layer === 'protocols') {
+    // The HTTP interface only: which implementation runs is node/'s choice.
+    patterns.push({ regex: '/transport/(?!http\\.js$)', message: `${layer}/ may import transport/http.js (the interface) only.` });
+  }
+  return { files: [`${CORE}/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+});
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -21,4 +58,5 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  ...layerRules,
 );

@@ -3,7 +3,6 @@ import { connect, createServer as createTcpServer, type AddressInfo, type Socket
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NetworkError } from '../packages/core/src/transport/http.js';
-import { HttpClient } from '../packages/core/src/transport/nodeHttp.js';
 import { createHttp } from '../packages/core/src/transport/undiciHttp.js';
 import { runFixture } from './support/children.js';
 
@@ -297,12 +296,12 @@ describe('UndiciHttp', () => {
     await agent.close();
   });
 
-  it('HttpClient, the pipeline’s name for it, is the undici client; after close() nothing is sent', async () => {
+  it('after close() nothing is sent', async () => {
     const url = await serve((req, res) => {
       req.resume();
       req.on('end', () => res.end('ok'));
     });
-    const http = new HttpClient();
+    const http = createHttp();
     expect((await http.post(url, '{}', { timeoutMs: 5000 })).body).toBe('ok');
     await http.close();
     const late = await failure(http.post(url, '{}', { timeoutMs: 5000 }));

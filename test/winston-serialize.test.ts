@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { levelMapFor, parseLineSlow, parsePinoLineFast, pinoJson } from '@logferry/core';
+import { parseLineSlow, scanPinoLine } from '../packages/core/src/intake/pinoLine.js';
+import { levelMapFor } from '../packages/core/src/record/levels.js';
+import { pinoText } from '../packages/core/src/record/pinoText.js';
 import { serializeFast, serializeInfo, type WinstonInfo } from '../packages/winston/src/wire.js';
 
 const NPM = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
@@ -27,9 +29,9 @@ describe('winston lines in pino shape (the worker fast path)', () => {
           const fast = serializeFast(info, NOW, levels.from(level));
           const general = parseLineSlow(serializeInfo(info, NOW).trimEnd(), levels, 'text', 'message', NOW);
           if (fast === undefined) return;
-          const parsed = parsePinoLineFast(fast.trimEnd(), levels, 'message');
+          const parsed = scanPinoLine(fast.trimEnd(), levels, 'message');
           expect(parsed, fast).toBeDefined();
-          expect({ level: parsed?.level, time: parsed?.time, text: parsed && (JSON.parse(pinoJson(parsed)) as unknown) }).toEqual({
+          expect({ level: parsed?.level, time: parsed?.time, text: parsed && (JSON.parse(JSON.stringify(pinoText(parsed))) as unknown) }).toEqual({
             level: general?.level,
             time: general?.time,
             text: general?.text,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createClient, replaySpool, LogferryError } from '@logferry/core';
+import { createClient, errorLine, replaySpool, LogferryError } from '@logferry/core';
 import { startEmulator } from '@logferry/emulator';
 
 const USAGE = `logferry — ship logs to Datamix or Initial State
@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'replay') {
     if (!values.spool) throw new LogferryError('LOGFERRY_BAD_OPTION', '--spool: required (the spool file to send)');
-    const result = await replaySpool({ ...readConfig(values.config), path: values.spool, onError: (e) => console.error(`[logferry] ${e.code}: ${e.message}`) });
+    const result = await replaySpool({ ...readConfig(values.config), path: values.spool, onError: (e) => process.stderr.write(errorLine(e)) });
     console.log(JSON.stringify(result));
     return result.incomplete ? 1 : 0;
   }
@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const client = createClient(readConfig(values.config), {
     exitHooks: false,
-    onError: (e) => console.error(`[logferry] ${e.code}: ${e.message}`),
+    onError: (e) => process.stderr.write(errorLine(e)),
   });
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     client.logLine(line);

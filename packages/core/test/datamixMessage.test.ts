@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BodyWriter } from '../src/record/bodyWriter.js';
 import { LevelMap } from '../src/record/levels.js';
-import { parsePinoLineFast } from '../src/intake/pinoLine.js';
+import { scanPinoLine } from '../src/intake/pinoLine.js';
 import { textOf, type LogRecord } from '../src/record/record.js';
 import { writeMessage } from '../src/protocols/datamix/datamixSink.js';
 
@@ -48,7 +48,7 @@ describe('Datamix messages written by hand', () => {
           for (const [level, time, f, msg] of lines) {
             const body = JSON.stringify(f).slice(1, -1);
             const line = `{"level":${level},"time":${time}${body ? `,${body}` : ''}${msg === undefined ? '' : `,"msg":${JSON.stringify(msg)}`}}`;
-            const fast = parsePinoLineFast(line, levels, 'msg');
+            const fast = scanPinoLine(line, levels, 'msg');
             if (fast) records.push({ ...fast, seq: 0, bytes: 0 });
           }
           const out = written(records);

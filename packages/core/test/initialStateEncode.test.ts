@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpClient } from '../src/transport/nodeHttp.js';
+import { createHttp } from '../src/transport/undiciHttp.js';
 import { parseOptions, type InitialStateSinkOptions } from '../src/options/options.js';
 import { LevelMap } from '../src/record/levels.js';
-import { parsePinoLineFast } from '../src/intake/pinoLine.js';
+import { scanPinoLine } from '../src/intake/pinoLine.js';
 import { textOf, type LogRecord } from '../src/record/record.js';
 import { capValue, InitialStateSink } from '../src/protocols/initialstate/initialStateSink.js';
 
@@ -11,13 +11,13 @@ const MAX = 40;
 const options = parseOptions({
   sink: { type: 'initialstate', clientKey: 'k', bucketName: 'b', maxValueLength: MAX },
 }).sink as InitialStateSinkOptions;
-const sink = new InitialStateSink(options, 1000, new HttpClient());
+const sink = new InitialStateSink(options, 1000, createHttp());
 
 const levels = new LevelMap({ pinoLevels: { info: 30, warn: 40 } });
 
 /** A record as pino's fast path makes it, from a line with `text` as its msg and no other fields. */
 function pinoRecord(text: string, level: 'info' | 'warn', seq: number): LogRecord {
-  const pino = parsePinoLineFast(JSON.stringify({ level: level === 'info' ? 30 : 40, time: 1_700_000_000_000, msg: text }), levels, 'msg');
+  const pino = scanPinoLine(JSON.stringify({ level: level === 'info' ? 30 : 40, time: 1_700_000_000_000, msg: text }), levels, 'msg');
   if (!pino) throw new Error('not a fast line');
   return { ...pino, level, seq, bytes: 1 };
 }
@@ -49,7 +49,7 @@ describe('InitialStateSink.encode in groups', () => {
     parseOptions({ sink: { type: 'initialstate', clientKey: 'k', bucketName: 'b"q', signal: 'app log', fields: ['status', 'ok', 'route'], maxValueLength: MAX } })
       .sink as InitialStateSinkOptions,
     1000,
-    new HttpClient(),
+    createHttp(),
   );
   const tid = withFields.bucketId;
 
@@ -80,7 +80,7 @@ describe('InitialStateSink.encode by hand', () => {
     const textArb = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 10 }), fc.constantFrom('request handled', '', 'a"b\\c', '\\n'));
     const timeArb = fc.oneof(fc.integer({ min: 0, max: 4_000_000_000_000 }), fc.double({ min: 0, max: 4e12, noNaN: true }), fc.constant(1e15 + 1));
     const fieldsArb = fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
-    const sinkB = new InitialStateSink({ ...options, bucketName: b }, 1000, new HttpClient());
+    const sinkB = new InitialStateSink({ ...options, bucketName: b }, 1000, createHttp());
     let byHand = 0;
     fc.assert(
       fc.property(fc.array(fc.tuple(textArb, timeArb, fieldsArb, fc.boolean()), { minLength: 1, maxLength: 5 }), (items) => {
@@ -88,7 +88,7 @@ describe('InitialStateSink.encode by hand', () => {
           if (!asLine || !Number.isInteger(time)) return { level: 'warn', time, text, seq, bytes: 1 };
           const body = JSON.stringify(fields).slice(1, -1);
           const line = `{"level":40,"time":${time}${body ? `,${body}` : ''},"msg":${JSON.stringify(text)}}`;
-          const fast = parsePinoLineFast(line, levels, 'msg');
+          const fast = scanPinoLine(line, levels, 'msg');
           return fast ? { ...fast, seq, bytes: 1 } : { level: 'warn', time, text, seq, bytes: 1 };
         });
         const expected = records.map((r) => ({ b, tid: sinkB.bucketId, sn: 'log', v: capValue(`WARN ${textOf(r)}`, MAX), e: r.time / 1000 }));

@@ -6,7 +6,6 @@ export type LogferryErrorCode =
   | 'LOGFERRY_DROPPED'
   | 'LOGFERRY_HTTP'
   | 'LOGFERRY_PROTOCOL'
-  | 'LOGFERRY_SPOOL'
   | 'LOGFERRY_CLOSED'
   | 'LOGFERRY_WORKER';
 

@@ -26,8 +26,8 @@ const markers = new Map<string, string>();
 
 /**
  * `line` has `literal` at `at`. A slice compared with the literal: lines are
- * sliced strings, on which charCodeAt and startsWith are slow; a short slice
- * is a flat copy, compared at once.
+ * sliced strings, on which every charCodeAt or startsWith call pays to reach
+ * the parent string, while a short slice is a flat copy compared at once.
  */
 function hasAt(line: string, at: number, literal: string): boolean {
   return line.slice(at, at + literal.length) === literal;
@@ -44,16 +44,8 @@ const scanned: FastLine = { level: 'info', time: 0, line: '', fieldsStart: 0, fi
  * and end with the message key: level, time and where the message and the
  * fields are, read by position. No JSON.parse, no record object, no text to
  * flatten, nothing copied. Anything else (or anything doubtful) returns
- * undefined and the slow path decides.
- */
-export function parsePinoLineFast(line: string, levels: LevelMap, messageKey: string): FastLine | undefined {
-  const found = scanPinoLine(line, levels, messageKey);
-  return found && { ...found };
-}
-
-/**
- * parsePinoLineFast without allocating: the result is valid until the next
- * call (the intake makes its record from it, so a line costs one object).
+ * undefined and the slow path decides. The answer is valid until the next
+ * call: the intake makes its record from it, so a line costs one object.
  */
 export function scanPinoLine(line: string, levels: LevelMap, messageKey: string): Readonly<FastLine> | undefined {
   if (!hasAt(line, 0, '{"level":')) return undefined;

@@ -110,10 +110,6 @@ export class LevelMap {
 /** How many level names and numbers a LevelMap remembers beyond the logger's own. */
 const MAX_REMEMBERED = 1024;
 
-export function compareLevels(a: DatamixLevel, b: DatamixLevel): number {
-  return RANK[a] - RANK[b];
-}
-
 const PINO_DEFAULT_LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 
 /**

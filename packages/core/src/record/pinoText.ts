@@ -23,12 +23,7 @@ export function pinoText(p: PinoSpans): string {
   return msg === '' ? `{${fields}}` : `${msg} {${fields}}`;
 }
 
-/** The message text as a JSON string literal (the spool writes it). */
-export function pinoJson(p: PinoSpans): string {
-  return JSON.stringify(pinoText(p));
-}
-
-/** Its length in UTF-16 units, estimated without escaping: the fields' quotes and backslashes are guessed at a quarter of them. */
+/** The length in UTF-16 units of pinoText's result as a JSON string literal, estimated without escaping: the fields' quotes and backslashes are guessed at a quarter of them. */
 export function pinoJsonLength(p: PinoSpans): number {
   const fields = p.fieldsEnd - p.fieldsStart;
   return p.msgEnd - p.msgStart + (fields === 0 ? 2 : fields + (fields >> 2) + 5);

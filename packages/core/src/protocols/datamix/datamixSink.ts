@@ -1,10 +1,13 @@
 import { BodyWriter, PreparedBodies } from '../../record/bodyWriter.js';
 import { LogferryError } from '../../errors/logferryError.js';
-import { NetworkError, type Http, type HttpResponse } from '../../transport/http.js';
+import type { Http, HttpResponse } from '../../transport/http.js';
 import type { DatamixSinkOptions } from '../../options/options.js';
 import { DATAMIX_LEVELS, type DatamixLevel } from '../../record/levels.js';
 import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
-import { parseRetryAfter } from '../retryAfter.js';
+import { baseUrl } from '../baseUrl.js';
+import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
+import { parseJson } from '../parseJson.js';
+import { createSession, isDatamixSuccess } from './session.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../../record/timeWindow.js';
 import { restamp } from '../../record/restamp.js';
@@ -60,7 +63,7 @@ const OUT_OF_WINDOW = new LogferryError(
   "records outside Datamix's time window (older than 10 minutes or over 10 s ahead) were not sent; check the clock, or set stale: 'restamp'",
 );
 
-/** One message of a logs request, in the seed's field order. */
+/** One message of a logs request, in the field order Datamix documents. */
 interface DatamixMessage {
   level: string;
   timestamp: number;
@@ -93,37 +96,12 @@ function renewAt(createdLocal: number, expiresLocal: number): number {
   return expiresLocal - Math.min(300_000, ttl * 0.4);
 }
 
-interface SessionBody {
-  token: string;
-  expires: number;
-  system: string;
-  application: string;
-  environment: string;
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseSession(body: string): SessionBody | undefined {
-  const v = parseJson(body) as Partial<SessionBody> | undefined;
-  if (!v || typeof v.token !== 'string' || typeof v.system !== 'string' || typeof v.application !== 'string' || typeof v.environment !== 'string') {
-    return undefined;
-  }
-  const expires = typeof v.expires === 'number' ? v.expires : Number(v.expires);
-  return { token: v.token, expires: Number.isFinite(expires) ? expires : Date.now() + 3_600_000, system: v.system, application: v.application, environment: v.environment };
-}
-
 interface LogsBody {
   session: string;
   rejected: { index: number; message: string }[];
 }
 
-/** The logs response: the next token, and rejected indexes as numbers (the seed sends them as strings). */
+/** The logs response: the next token, and rejected indexes as numbers (Datamix's documented example sends them as strings). */
 function parseLogsResponse(body: string): LogsBody | undefined {
   const v = parseJson(body) as { session?: unknown; rejected?: unknown } | undefined;
   if (!v || typeof v.session !== 'string') return undefined;
@@ -135,10 +113,6 @@ function parseLogsResponse(body: string): LogsBody | undefined {
     }
   }
   return { session: v.session, rejected };
-}
-
-function retryable(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }
 
 /**
@@ -161,7 +135,7 @@ export class DatamixSink implements Sink {
   ) {
     this.lanes = options.sessions;
     this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, bodies: new PreparedBodies<Prepared>() }));
-    this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+    this.base = baseUrl(options.url);
   }
 
   sizeOf(messageLength: number): number {
@@ -169,43 +143,11 @@ export class DatamixSink implements Sink {
     return messageLength + 64;
   }
 
-  private async createSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
-    let res: HttpResponse;
-    try {
-      res = await this.http.post(new URL('sessions', this.base), JSON.stringify({ key: this.options.apiKey }), {
-        timeoutMs: this.requestTimeoutMs,
-        signal,
-      });
-    } catch (error) {
-      return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Datamix session request failed: ${(error as Error).message}`) };
-    }
-    this.clock.observe(res.headers.date, res.sentAt, res.receivedAt);
-    if (res.status === 401 || res.status === 403) {
-      return {
-        kind: 'fatal',
-        error: new LogferryError(
-          'LOGFERRY_AUTH_FAILED',
-          `Datamix refused the API key (HTTP ${res.status} on POST /sessions): check sink.apiKey or DATAMIX_API_KEY; logs are not being delivered`,
-        ),
-      };
-    }
-    if (res.status !== 200 && res.status !== 201) {
-      return {
-        kind: 'retry',
-        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
-        error: new LogferryError('LOGFERRY_HTTP', `Datamix POST /sessions answered HTTP ${res.status}`),
-      };
-    }
-    const body = parseSession(res.body);
-    if (!body) {
-      return { kind: 'retry', error: new LogferryError('LOGFERRY_PROTOCOL', 'Datamix POST /sessions returned an unreadable body') };
-    }
-    const created = Date.now();
-    lane.session = {
-      token: body.token,
-      destination: `${body.system}.${body.application}.${body.environment}`,
-      renewAt: renewAt(created, this.clock.toLocal(body.expires)),
-    };
+  private async openSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
+    const created = await createSession(this.http, { url: this.options.url, apiKey: this.options.apiKey, timeoutMs: this.requestTimeoutMs, signal, clock: this.clock });
+    if (created.kind !== 'session') return created;
+    const { token, destination, expires } = created.session;
+    lane.session = { token, destination, renewAt: renewAt(Date.now(), this.clock.toLocal(expires)) };
     lane.ambiguous = false;
     this.onSessionCreated();
     return undefined;
@@ -218,7 +160,7 @@ export class DatamixSink implements Sink {
    */
   open(signal: AbortSignal): void {
     const first = this.laneState[0] as Lane;
-    first.opening ??= this.createSession(first, signal);
+    first.opening ??= this.openSession(first, signal);
   }
 
   /**
@@ -299,7 +241,7 @@ export class DatamixSink implements Sink {
     }
     // Keep an ambiguous token until it has told us whether it was used: that is how duplicates are avoided.
     if (!lane.session || (!lane.ambiguous && Date.now() >= lane.session.renewAt)) {
-      const failed = await this.createSession(lane, signal);
+      const failed = await this.openSession(lane, signal);
       if (failed) return failed;
     }
     const session = lane.session as Session;
@@ -316,7 +258,7 @@ export class DatamixSink implements Sink {
     try {
       res = await this.http.post(url, payload, { timeoutMs: this.requestTimeoutMs, signal });
     } catch (error) {
-      const sentMaybe = error instanceof NetworkError ? error.sent : true;
+      const sentMaybe = mayHaveBeenSent(error);
       if (sentMaybe) lane.ambiguous = true;
       return {
         kind: 'retry',
@@ -326,7 +268,7 @@ export class DatamixSink implements Sink {
     }
     this.clock.observe(res.headers.date, res.sentAt, res.receivedAt);
 
-    if (res.status === 200 || res.status === 201) {
+    if (isDatamixSuccess(res.status)) {
       const parsed = parseLogsResponse(res.body);
       lane.ambiguous = false;
       lane.authFailures = 0;
@@ -347,8 +289,9 @@ export class DatamixSink implements Sink {
       lane.ambiguous = false;
       return { kind: 'delivered', rejected: [], outOfWindow, restamped, duplicateAvoided: true };
     }
-    if (res.status === 401 || res.status === 403 || res.status === 409) {
-      // The session is no longer good (expired, revoked, out of step): the batch was not processed.
+    const meaning = statusMeaning(res.status);
+    if (meaning === 'auth' || res.status === 409) {
+      // On a logs request, 401/403 and 409 say the session is no longer good (expired, revoked, out of step), not the key: the batch was not processed.
       lane.session = undefined;
       lane.ambiguous = false;
       lane.authFailures++;
@@ -358,15 +301,9 @@ export class DatamixSink implements Sink {
         error: new LogferryError('LOGFERRY_HTTP', `Datamix refused the session (HTTP ${res.status}); starting a new session`),
       };
     }
-    if (res.status === 413) return { kind: 'split' };
-    if (retryable(res.status)) {
-      return {
-        kind: 'retry',
-        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
-        error: new LogferryError('LOGFERRY_HTTP', `Datamix logs request answered HTTP ${res.status}`),
-      };
-    }
-    // Any other 4xx: the request itself is wrong; resending it cannot help.
+    if (meaning === 'split') return { kind: 'split' };
+    if (meaning === 'retry') return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Datamix logs request answered HTTP ${res.status}`));
+    // Refused (any other status, a 2xx other than 200/201 included): resending it cannot help.
     lane.session = undefined;
     const reason = `HTTP ${res.status} from Datamix`;
     return { kind: 'delivered', rejected: sent.map((record) => ({ record, reason })), outOfWindow, restamped, duplicateAvoided: false };

@@ -1,12 +1,13 @@
 import { uuidV5 } from './bucketId.js';
 import { PreparedBodies } from '../../record/bodyWriter.js';
 import { LogferryError } from '../../errors/logferryError.js';
-import { NetworkError, type Http, type HttpResponse } from '../../transport/http.js';
+import type { Http, HttpResponse } from '../../transport/http.js';
 import type { DatamixLevel } from '../../record/levels.js';
 import type { InitialStateSinkOptions } from '../../options/options.js';
 import { Pacer } from '../../timing/pacer.js';
 import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
-import { parseRetryAfter } from '../retryAfter.js';
+import { baseUrl } from '../baseUrl.js';
+import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import type { SendResult, Sink } from '../sink.js';
 import { sleep } from '../../timing/sleep.js';
 
@@ -44,7 +45,7 @@ export class InitialStateSink implements Sink {
   readonly lanes = 1;
   /** The events request body in flight, and the next one prepared while it is (one lane: one request at a time). */
   private readonly bodies = new PreparedBodies<Uint8Array>();
-  /** The later API takes about 1 MB a request; stay well under it. */
+  /** Initial State documents no size limit: batches stay small enough that a 413 is unlikely and a retry or a split resends little. */
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
   private bucketReady = false;
@@ -76,8 +77,8 @@ export class InitialStateSink implements Sink {
       levelLength: LEVEL_PREFIX[level].length,
     });
     this.logEventStarts = { debug: start('debug'), info: start('info'), warn: start('warn'), error: start('error'), fatal: start('fatal') };
-    this.bucketsUrl = new URL('api/v1/buckets', options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`);
-    this.eventsUrl = new URL('batch_logs', options.eventsUrl.endsWith('/') ? options.eventsUrl : `${options.eventsUrl}/`);
+    this.bucketsUrl = new URL('api/v1/buckets', baseUrl(options.apiUrl));
+    this.eventsUrl = new URL('batch_logs', baseUrl(options.eventsUrl));
   }
 
   sizeOf(messageLength: number): number {
@@ -111,16 +112,15 @@ export class InitialStateSink implements Sink {
     } catch (error) {
       return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Initial State bucket request failed: ${(error as Error).message}`) };
     }
-    if (res.status === 401 || res.status === 403) return this.authError(res.status, 'POST /api/v1/buckets');
     if (res.status >= 200 && res.status < 300) {
       this.bucketReady = true;
       return undefined;
     }
+    const meaning = statusMeaning(res.status);
+    if (meaning === 'auth') return this.authError(res.status, 'POST /api/v1/buckets');
     const error = new LogferryError('LOGFERRY_HTTP', `Initial State POST /api/v1/buckets answered HTTP ${res.status}`);
-    if (res.status === 429 || res.status >= 500 || res.status === 408) {
-      return { kind: 'retry', retryAfterMs: parseRetryAfter(res.headers['retry-after']), error };
-    }
-    return { kind: 'fatal', error };
+    // Without its bucket no event can go: a bucket request that cannot be retried stops the sink (413 included).
+    return meaning === 'retry' ? retryAnswer(res, error) : { kind: 'fatal', error };
   }
 
   /**
@@ -173,21 +173,15 @@ export class InitialStateSink implements Sink {
     try {
       res = await this.paced(this.eventsUrl, this.bodyFor(records), { 'x-is-clientkey': this.options.clientKey }, signal);
     } catch (error) {
-      const ambiguous = error instanceof NetworkError ? error.sent : true;
-      return { kind: 'retry', ambiguous, error: new LogferryError('LOGFERRY_HTTP', `Initial State events request failed: ${(error as Error).message}`) };
+      return { kind: 'retry', ambiguous: mayHaveBeenSent(error), error: new LogferryError('LOGFERRY_HTTP', `Initial State events request failed: ${(error as Error).message}`) };
     }
     const delivered: SendResult = { kind: 'delivered', rejected: [], outOfWindow: [], restamped: 0, duplicateAvoided: false };
     if (res.status >= 200 && res.status < 300) return delivered;
-    if (res.status === 401 || res.status === 403) return this.authError(res.status, 'POST /batch_logs');
-    // Too large, or one bad event spoiling the whole batch: halve until it is isolated.
-    if (res.status === 413 || (res.status === 400 && records.length > 1)) return { kind: 'split' };
-    if (res.status === 408 || res.status === 429 || res.status >= 500) {
-      return {
-        kind: 'retry',
-        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
-        error: new LogferryError('LOGFERRY_HTTP', `Initial State POST /batch_logs answered HTTP ${res.status}`),
-      };
-    }
+    const meaning = statusMeaning(res.status);
+    if (meaning === 'auth') return this.authError(res.status, 'POST /batch_logs');
+    // Too large, or (Initial State's own) one bad event spoiling the whole batch: halve until it is isolated.
+    if (meaning === 'split' || (res.status === 400 && records.length > 1)) return { kind: 'split' };
+    if (meaning === 'retry') return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Initial State POST /batch_logs answered HTTP ${res.status}`));
     const reason = `HTTP ${res.status} from Initial State`;
     return { ...delivered, rejected: records.map((record) => ({ record, reason })) };
   }
