@@ -3,7 +3,15 @@ import { connect, createServer as createTcpServer, type AddressInfo, type Socket
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NetworkError } from '../packages/core/src/transport/http.js';
-import { createHttp } from '../packages/core/src/transport/undiciHttp.js';
+import { createHttp } from '../packages/core/src/transport/createHttp.js';
+import type { Http } from '../packages/core/src/transport/http.js';
+import { NodeHttp } from '../packages/core/src/transport/nodeHttp.js';
+import { UndiciHttp } from '../packages/core/src/transport/undiciHttp.js';
+
+const IMPLEMENTATIONS: [string, (options?: { connections?: number }) => Http][] = [
+  ['node:http', (options) => new NodeHttp(options?.connections)],
+  ['undici', (options) => new UndiciHttp(options)],
+];
 import { runFixture } from './support/children.js';
 
 const servers: Server[] = [];
@@ -78,7 +86,8 @@ async function startProxy(): Promise<{ url: string; seen: string[] }> {
   return { url: `http://127.0.0.1:${port}`, seen };
 }
 
-describe('UndiciHttp', () => {
+// The same contract from both clients createHttp may pick.
+describe.each(IMPLEMENTATIONS)('%s', (name, make) => {
   it('posts the body and returns status, Date, Retry-After and the rate-limit headers, reusing one keep-alive socket', async () => {
     const sockets = new Set<unknown>();
     const url = await serve((req, res) => {
@@ -96,7 +105,7 @@ describe('UndiciHttp', () => {
         res.end(JSON.stringify({ got: Buffer.concat(chunks).toString(), type: req.headers['content-type'], length: req.headers['content-length'] }));
       });
     });
-    const http = createHttp({ connections: 1 });
+    const http = make({ connections: 1 });
     for (const body of ['{"a":"é"}', new TextEncoder().encode('[1]')]) {
       const res = await http.post(url, body, { timeoutMs: 5000 });
       expect(res.status).toBe(429);
@@ -126,7 +135,7 @@ describe('UndiciHttp', () => {
         req.socket.destroy();
       });
     });
-    const http = createHttp();
+    const http = make();
     const reset = await failure(http.post(url, '{}', { timeoutMs: 5000 }));
     expect(reset).toMatchObject({ sent: true, timedOut: false });
     expect(read).toBe(1);
@@ -149,7 +158,7 @@ describe('UndiciHttp', () => {
       }
       // otherwise: never answer
     });
-    const http = createHttp();
+    const http = make();
     const hung = await failure(http.post(url, '{}', { timeoutMs: 200 }));
     expect(hung).toMatchObject({ sent: true, timedOut: true });
     expect(hung.message).toContain('timed out after 200 ms');
@@ -165,7 +174,7 @@ describe('UndiciHttp', () => {
       arrived++;
       req.resume(); // never answer
     });
-    const http = createHttp({ connections: 1 });
+    const http = make({ connections: 1 });
     const busy = failure(http.post(url, '{}', { timeoutMs: 500 }));
     await vi.waitFor(() => expect(arrived).toBe(1));
     const queued = await failure(http.post(url, '{}', { timeoutMs: 100 }));
@@ -180,7 +189,7 @@ describe('UndiciHttp', () => {
     const url = await serve(() => {
       arrived++; // never answer
     });
-    const http = createHttp();
+    const http = make();
     const controller = new AbortController();
     const pending = failure(http.post(url, '{}', { timeoutMs: 60_000, signal: controller.signal }));
     await vi.waitFor(() => expect(arrived).toBe(1));
@@ -203,7 +212,7 @@ describe('UndiciHttp', () => {
     });
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
     try {
-      const http = createHttp();
+      const http = make();
       const port = (tcp.address() as AddressInfo).port;
       await failure(http.post(new URL(`https://127.0.0.1:${port}/logs`), '{}', { timeoutMs: 10_000 }));
       // A TLS handshake record (0x16) of TLS 1.x (0x03 ..), where plain HTTP would start with "POST".
@@ -225,7 +234,7 @@ describe('UndiciHttp', () => {
     server.keepAliveTimeout = 1000;
     server.on('connection', (socket: Socket) => socket.on('close', () => closed.push(socket)));
     const url = new URL(`http://127.0.0.1:${await listen(server)}/logs`);
-    const http = createHttp({ connections: 1 });
+    const http = make({ connections: 1 });
     const first = await http.post(url, '{}', { timeoutMs: 5000 });
     expect(first.headers['keep-alive']).toBe('timeout=1');
     // Waits for the server to have closed the first socket: that is the condition under test.
@@ -242,10 +251,19 @@ describe('UndiciHttp', () => {
     });
     server.keepAliveTimeout = 60_000;
     const port = await listen(server);
-    const result = await runFixture('idle-http.mjs', [`http://127.0.0.1:${port}/logs`], { timeoutMs: 20_000 });
+    const result = await runFixture('idle-http.mjs', [`http://127.0.0.1:${port}/logs`, name], { timeoutMs: 20_000 });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ status: 200, keepAlive: 'timeout=60' });
     expect(result.code).toBe(0);
+  });
+});
+
+describe('createHttp', () => {
+  it('picks undici only for what it brings: a proxy variable or a user dispatcher; node:http otherwise', () => {
+    expect(withProxyEnv({}, () => createHttp({ connections: 2 }))).toBeInstanceOf(NodeHttp);
+    expect(withProxyEnv({ HTTPS_PROXY: 'http://127.0.0.1:9' }, () => createHttp())).toBeInstanceOf(UndiciHttp);
+    expect(withProxyEnv({ http_proxy: 'http://127.0.0.1:9' }, () => createHttp())).toBeInstanceOf(UndiciHttp);
+    expect(withProxyEnv({}, () => createHttp({ dispatcher: new MockAgent() }))).toBeInstanceOf(UndiciHttp);
   });
 
   it('sends through HTTP_PROXY (a CONNECT tunnel, even to an http:// target), and not to a NO_PROXY host', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createHttp } from '../src/transport/undiciHttp.js';
+import { createHttp } from '../src/transport/createHttp.js';
 import { parseOptions, type InitialStateSinkOptions } from '../src/options/options.js';
 import { LevelMap } from '../src/record/levels.js';
 import { scanPinoLine } from '../src/intake/pinoLine.js';

@@ -1,5 +1,5 @@
 import { LogferryError } from '../errors/logferryError.js';
-import { createHttp } from '../transport/undiciHttp.js';
+import { createHttp } from '../transport/createHttp.js';
 import { parseOptions } from '../options/options.js';
 import { createSession } from '../protocols/datamix/session.js';
 

@@ -5,7 +5,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { emptyStats } from '../pipeline/stats.js';
 import { createSink } from '../protocols/createSink.js';
 import type { Dispatcher } from 'undici';
-import { createHttp } from '../transport/undiciHttp.js';
+import { createHttp } from '../transport/createHttp.js';
 import { installExitHooks, installSignalHandlers } from './signals.js';
 import { Spool } from './spool.js';
 

@@ -11,7 +11,7 @@ interface ProxyEnvironment {
 }
 
 /** The proxy variables, lower case first as undici and curl read them; undefined when none is set. */
-function proxyEnvironment(env: NodeJS.ProcessEnv): ProxyEnvironment | undefined {
+export function proxyEnvironment(env: NodeJS.ProcessEnv): ProxyEnvironment | undefined {
   const httpProxy = env.http_proxy || env.HTTP_PROXY || '';
   const httpsProxy = env.https_proxy || env.HTTPS_PROXY || '';
   if (!httpProxy && !httpsProxy) return undefined;

@@ -45,9 +45,6 @@ export class UndiciHttp implements Http {
   }
 }
 
-export function createHttp(options?: HttpOptions): UndiciHttp {
-  return new UndiciHttp(options);
-}
 
 function send(dispatcher: Dispatcher, url: URL, body: string | Uint8Array, options: PostOptions): Promise<HttpResponse> {
   const sentAt = Date.now();
