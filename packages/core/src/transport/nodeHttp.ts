@@ -2,6 +2,7 @@ import http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';
 import { NetworkError, type Http, type HttpResponse, type PostOptions } from './http.js';
+import { RequestEnd } from './requestEnd.js';
 
 /*
  * HTTP through node:http with one keep-alive Agent per client: the default
@@ -57,25 +58,12 @@ export class NodeHttp implements Http {
     const sentAt = Date.now();
     const secure = url.protocol === 'https:';
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    const external = options.signal;
     return new Promise((resolve, reject) => {
       // Until the socket is connected nothing can have reached the server.
       let connected = false;
-      let timedOut = false;
-      let settled = false;
-      // A plain timer and one abort listener: AbortSignal.timeout() plus AbortSignal.any() per request cost far more CPU.
-      const done = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        clearTimeout(timer);
-        external?.removeEventListener('abort', onAbort);
-        return true;
-      };
       const fail = (error: Error): void => {
-        if (!done()) return;
-        const code = (error as { code?: string }).code ?? '';
-        const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error.message || code;
-        reject(new NetworkError(`${url.host}${url.pathname}: ${reason}`, connected, timedOut, { cause: error }));
+        const failure = end.failure(error, connected);
+        if (failure) reject(failure);
       };
       const tls = secure ? this.secure() : undefined;
       const req = (tls ? tls.https : http).request(
@@ -93,7 +81,7 @@ export class NodeHttp implements Http {
             if (!res.complete) fail(new Error('the response was cut off'));
           });
           res.on('end', () => {
-            if (!done()) return;
+            if (!end.done()) return;
             resolve({
               status: res.statusCode ?? 0,
               headers: Object.fromEntries(HEADERS.map((name) => [name, headerValue(res.headers[name])])),
@@ -104,17 +92,8 @@ export class NodeHttp implements Http {
           });
         },
       );
-      const timer = setTimeout(() => {
-        timedOut = true;
-        req.destroy(new Error('timed out'));
-      }, options.timeoutMs);
-      // Like AbortSignal.timeout(): a request in flight is kept alive by its socket, not by its timer.
-      timer.unref();
-      const onAbort = (): void => {
-        req.destroy(new Error('The operation was aborted'));
-      };
-      if (external?.aborted) onAbort();
-      else external?.addEventListener('abort', onAbort, { once: true });
+      const end = new RequestEnd(url, options, (reason) => req.destroy(reason));
+      end.watch();
       req.on('socket', (socket) => {
         if (!socket.connecting) connected = true;
         else socket.once('connect', () => (connected = true));

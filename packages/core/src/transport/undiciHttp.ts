@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { defaultDispatcher } from './defaultDispatcher.js';
-import { NetworkError, type Http, type HttpResponse, type PostOptions } from './http.js';
+import type { Http, HttpResponse, PostOptions } from './http.js';
+import { RequestEnd } from './requestEnd.js';
 import { ResponseCollector } from './responseCollector.js';
 
 export interface HttpOptions {
@@ -48,43 +49,20 @@ export class UndiciHttp implements Http {
 
 function send(dispatcher: Dispatcher, url: URL, body: string | Uint8Array, options: PostOptions): Promise<HttpResponse> {
   const sentAt = Date.now();
-  const external = options.signal;
   return new Promise((resolve, reject) => {
-    let timedOut = false;
-    let settled = false;
-    const done = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(timer);
-      external?.removeEventListener('abort', onAbort);
-      return true;
-    };
     const fail = (error: Error): void => {
-      if (!done()) return;
-      const reason = timedOut ? `timed out after ${options.timeoutMs} ms` : error.message || ((error as { code?: string }).code ?? '');
-      reject(new NetworkError(`${url.host}${url.pathname}: ${reason}`, collector.started, timedOut, { cause: error }));
+      const failure = end.failure(error, collector.started);
+      if (failure) reject(failure);
     };
     const collector = new ResponseCollector((response) => {
-      if (done()) resolve({ ...response, sentAt, receivedAt: Date.now() });
+      if (end.done()) resolve({ ...response, sentAt, receivedAt: Date.now() });
     }, fail);
     // Settles at once, even while the request waits for a connection (undici can abort it only once it has one).
-    const end = (error: Error): void => {
+    const end = new RequestEnd(url, options, (error) => {
       collector.abort(error);
       fail(error);
-    };
-    // A plain timer and one abort listener: AbortSignal.timeout() and AbortSignal.any() per request cost CPU on a hot path.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      end(new Error('timed out'));
-    }, options.timeoutMs);
-    // Like AbortSignal.timeout(): a request in flight is kept alive by its socket, not by its timer.
-    timer.unref();
-    const onAbort = (): void => end(new Error('The operation was aborted'));
-    if (external?.aborted) {
-      onAbort();
-      return;
-    }
-    external?.addEventListener('abort', onAbort, { once: true });
+    });
+    if (!end.watch()) return;
     dispatcher.dispatch(
       {
         origin: url.origin,
