@@ -1,21 +1,15 @@
+// The public API: what users and logferry's own packages (pino, winston, cli) use. Everything else is internal.
 export { createClient, createClientFromResolved, type NodeClientHooks } from './node/createClient.js';
 export type { Client, ClientHooks } from './pipeline/client.js';
-export { parseOptions, optionsSchema, type LogferryOptionsInput, type LogferryOptions, type ResolvedOptions } from './options/options.js';
+export { parseOptions, type LogferryOptionsInput, type LogferryOptions, type ResolvedOptions } from './options/options.js';
 export { LogferryError, type LogferryErrorCode } from './errors/logferryError.js';
 export { errorLine } from './errors/errorLine.js';
 export { timeOf } from './record/time.js';
-export { LevelMap, levelMapFor, levelFromPinoNumber, DATAMIX_LEVELS, type DatamixLevel, type LevelMapOptions } from './record/levels.js';
-export { classifyTime, ServerClock, PAST_WINDOW_MS, FUTURE_WINDOW_MS, type TimeVerdict } from './record/timeWindow.js';
-export { RecordQueue, type WhenFull } from './pipeline/recordQueue.js';
-export { backoffDelay, nextDelay, type RetryPolicy } from './pipeline/retrySchedule.js';
-export { parseRetryAfter } from './protocols/retryAfter.js';
-export { formatRecordText, safeStringify, setField } from './record/messageText.js';
-export { parseLineSlow } from './intake/pinoLine.js';
-export { uuidV5, BUCKET_NAMESPACE } from './protocols/initialstate/bucketId.js';
-export { sanitizeSignal } from './protocols/initialstate/initialStateSink.js';
-export { readSpool, type SpoolEntry } from './node/spool.js';
+export { LevelMap, levelMapFor, type DatamixLevel } from './record/levels.js';
+export { safeStringify, setField } from './record/messageText.js';
+export { uuidV5 } from './protocols/initialstate/bucketId.js';
 export { replaySpool, type ReplayResult } from './node/replay.js';
-export { installSignalHandlers, installExitHooks } from './node/signals.js';
+export { installSignalHandlers } from './node/signals.js';
 export { createBrowserSession, type BrowserSession } from './node/browserSession.js';
 export { createWorkerStream, type WorkerStream, type WorkerStreamSetup } from './node/workerStream.js';
 export type { Stats } from './pipeline/stats.js';
