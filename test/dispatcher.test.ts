@@ -36,6 +36,7 @@ describe('createClient({ dispatcher })', () => {
   });
 
   it('a dispatcher that is not one is a clear option error', () => {
+    // @ts-expect-error not a Dispatcher: a type error too, and at run time a clear one
     const make = () => createClient({ sink: { type: 'datamix', apiKey: 'user-key-123456' }, dispatcher: { nope: true } }, { exitHooks: false });
     expect(make).toThrow(LogferryError);
     expect(make).toThrow(/^dispatcher: expected an undici Dispatcher/);

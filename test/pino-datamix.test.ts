@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createClient, LogferryError } from '@logferry/core';
+import { createClient, LogferryError, type LogferryOptions } from '@logferry/core';
 import type { DatamixRecord, Emulator } from '@logferry/emulator';
 import { linesWith, runFixture } from './support/children.js';
 import { useResources } from './support/lifecycle.js';
@@ -518,7 +518,8 @@ describe('pino → Datamix: option errors', () => {
       [{ sink: { type: 'carrier-pigeon' } }, 'sink.type'],
     ];
     for (const [options, field] of cases) {
-      const error = thrownBy(() => createClient(options, hooks));
+      // Wrong on purpose, as from untyped JavaScript or a JSON file: the schema catches it at run time.
+      const error = thrownBy(() => createClient(options as LogferryOptions, hooks));
       expect(error).toBeInstanceOf(LogferryError);
       expect((error as LogferryError).code).toBe('LOGFERRY_BAD_OPTION');
       expect((error as LogferryError).message).toContain(field);
@@ -544,7 +545,7 @@ describe('pino → Datamix: option errors', () => {
       { sink: { type: 'datamix', apiKey: 'k', url: 'http://127.0.0.1:9' } },
       { sink: { type: 'datamix', apiKey: 'k', url: 'https://10.1.2.3' } },
       { sink: { type: 'datamix', apiKey: 'k', url: 'http://10.1.2.3' }, allowInsecure: true },
-    ]) {
+    ] satisfies LogferryOptions[]) {
       await res.client(createClient(options, { exitHooks: false })).close();
     }
   });

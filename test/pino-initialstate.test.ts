@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import pino from 'pino';
-import { createClient, LogferryError, uuidV5 } from '@logferry/core';
+import { createClient, LogferryError, uuidV5, type LogferryOptions } from '@logferry/core';
 import type { Emulator, InitialStateEvent } from '@logferry/emulator';
 import { linesWith, runFixture } from './support/children.js';
 import { useResources } from './support/lifecycle.js';
@@ -82,7 +82,7 @@ describe('pino → Initial State: delivery', () => {
     await endTransport(transport);
 
     // A second, separate client with the same bucket name lands in the same bucket.
-    const second = res.client(createClient(initialStateOptions(emu.url), { exitHooks: false }));
+    const second = res.client(createClient(initialStateOptions(emu.url) as LogferryOptions, { exitHooks: false }));
     second.log({ level: 'info', time: Date.now(), msg: 'from the second client', n: total });
     await second.flush();
     expect(emu.initialState.buckets).toEqual([{ bucketId: BUCKET_ID, bucketName: 'checkout', creations: 2 }]);
@@ -222,7 +222,7 @@ describe('Initial State options', () => {
   it('a bucket name of exactly 200 characters is accepted by client and server', async () => {
     const emu = await res.emulator();
     const name = 'b'.repeat(200);
-    const client = res.client(createClient(initialStateOptions(emu.url, {}, { bucketName: name }), { exitHooks: false }));
+    const client = res.client(createClient(initialStateOptions(emu.url, {}, { bucketName: name }) as LogferryOptions, { exitHooks: false }));
     client.log({ level: 'warn', msg: 'long bucket name', n: 0 });
     await client.flush();
     expect(client.stats().delivered).toBe(1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createClient, errorLine, replaySpool, LogferryError } from '@logferry/core';
+import { createClient, errorLine, replaySpool, LogferryError, type LogferryOptions } from '@logferry/core';
 import { startEmulator } from '@logferry/emulator';
 
 const USAGE = `logferry — ship logs to Datamix or Initial State
@@ -51,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const client = createClient(readConfig(values.config), {
+  // A JSON file is untyped: createClient's schema checks it at run time and names a wrong field.
+  const client = createClient(readConfig(values.config) as LogferryOptions, {
     exitHooks: false,
     onError: (e) => process.stderr.write(errorLine(e)),
   });

@@ -1,7 +1,7 @@
 // The public API: what users and logferry's own packages (pino, winston, cli) use. Everything else is internal.
-export { createClient, createClientFromResolved, type NodeClientHooks } from './node/createClient.js';
+export { createClient, createClientFromResolved, type ClientOptions, type NodeClientHooks } from './node/createClient.js';
 export type { Client, ClientHooks } from './pipeline/client.js';
-export { parseOptions, type LogferryOptionsInput, type LogferryOptions, type ResolvedOptions } from './options/options.js';
+export { parseOptions, type LogferryOptionsInput, type LogferryOptions, type ParsedOptions, type ResolvedOptions } from './options/options.js';
 export { LogferryError, type LogferryErrorCode } from './errors/logferryError.js';
 export { errorLine } from './errors/errorLine.js';
 export { timeOf } from './record/time.js';

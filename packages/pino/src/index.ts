@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
-import { createWorkerStream, errorLine, installSignalHandlers, type LogferryError } from '@logferry/core';
+import { createWorkerStream, errorLine, installSignalHandlers, type LogferryError, type LogferryOptions } from '@logferry/core';
 import type { Writable } from 'node:stream';
 import { receivePinoConfig } from './pinoConfig.js';
+
+/** The transport's options, for `pino.transport<LogferryOptions>({ target: '@logferry/pino', options })`. */
+export type { LogferryOptions } from '@logferry/core';
 
 type ErrorHandler = (error: { code: string; message: string }) => void;
 
@@ -65,7 +68,7 @@ export interface PinoTransportStream {
  * app keeps running (pino would otherwise rethrow the unhandled 'error') and
  * further records are discarded instead of piling up.
  */
-export function createTransport(options: Record<string, unknown>): PinoTransportStream {
+export function createTransport(options: LogferryOptions): PinoTransportStream {
   const stream = loadPino().transport({ target: '@logferry/pino', options }) as PinoTransportStream;
   let told = false;
   stream.on('error', (error: Error) => {

@@ -10,7 +10,7 @@ import {
   parseOptions,
   type Client,
   type LevelMap,
-  type LogferryOptionsInput,
+  type LogferryOptions,
   type ResolvedOptions,
   type Stats,
 } from '@logferry/core';
@@ -19,8 +19,9 @@ import type { WinstonWorkerData } from './worker.js';
 import { ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
 
 /** logferry's options plus winston-transport's (level, silent, handleExceptions, and `format` as a winston Format object). */
-export type LogferryTransportOptions = Omit<LogferryOptionsInput, 'format'> &
-  Omit<TransportStream.TransportStreamOptions, 'format'> & { format?: LogferryOptionsInput['format'] | TransportStream.TransportStreamOptions['format'] };
+export type LogferryTransportOptions = Omit<LogferryOptions, 'format'> &
+  Omit<TransportStream.TransportStreamOptions, 'format'> & { format?: LogferryOptions['format'] | TransportStream.TransportStreamOptions['format'] };
+export type { LogferryOptions } from '@logferry/core';
 
 const TRANSPORT_KEYS = new Set(['level', 'format', 'silent', 'handleExceptions', 'handleRejections', 'log', 'logv', 'close']);
 // The worker's code bundled into one module (scripts/bundle.mjs): it starts in a fraction of the time.

@@ -1,5 +1,5 @@
 import { LogferryError } from '../errors/logferryError.js';
-import { parseOptions, secretsOfOptions, type ResolvedOptions } from '../options/options.js';
+import { parseOptions, secretsOfOptions, type LogferryOptions, type ResolvedOptions } from '../options/options.js';
 import type { Client, ClientHooks } from '../pipeline/client.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { emptyStats } from '../pipeline/stats.js';
@@ -51,11 +51,17 @@ export function createClientFromResolved(options: ResolvedOptions, hooks: NodeCl
   });
 }
 
+/** createClient's options: logferry's (plain data) plus what only a client on this thread can take. */
+export type ClientOptions = LogferryOptions & {
+  /** An undici Dispatcher to send through (a custom CA, a MockAgent, interceptors); left open at close. */
+  dispatcher?: Dispatcher;
+};
+
 /**
  * Creates a client for one destination. Options are validated now: a bad
  * option throws a LogferryError naming the field; nothing fails later for it.
  */
-export function createClient(options: unknown, hooks: ClientHooks = { exitHooks: true }): Client {
+export function createClient(options: ClientOptions, hooks: ClientHooks = { exitHooks: true }): Client {
   const { dispatcher, rest } = takeDispatcher(options);
   return createClientFromResolved(parseOptions(rest), dispatcher ? { ...hooks, dispatcher } : hooks);
 }

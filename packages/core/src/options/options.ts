@@ -93,11 +93,19 @@ export const optionsSchema = z.strictObject({
   pinoWillSendConfig: z.optional(z.boolean()),
 });
 
-export type LogferryOptionsInput = z.input<typeof optionsSchema>;
-export type LogferryOptions = z.output<typeof optionsSchema>;
-export type DatamixSinkOptions = Extract<LogferryOptions['sink'], { type: 'datamix' }> & { apiKey: string };
-export type InitialStateSinkOptions = Extract<LogferryOptions['sink'], { type: 'initialstate' }> & { clientKey: string };
-export type ResolvedOptions = Omit<LogferryOptions, 'sink'> & { sink: DatamixSinkOptions | InitialStateSinkOptions };
+/**
+ * The options a user writes: what the schema accepts (defaults optional), for
+ * createClient, pino's `target: '@logferry/pino'` and winston's LogferryTransport.
+ * A misspelt field is a type error: `pino.transport<LogferryOptions>({ target: '@logferry/pino', options })`.
+ */
+export type LogferryOptions = z.input<typeof optionsSchema>;
+/** @deprecated The same type as {@link LogferryOptions}. */
+export type LogferryOptionsInput = LogferryOptions;
+/** The options after the schema: every default filled in. */
+export type ParsedOptions = z.output<typeof optionsSchema>;
+export type DatamixSinkOptions = Extract<ParsedOptions['sink'], { type: 'datamix' }> & { apiKey: string };
+export type InitialStateSinkOptions = Extract<ParsedOptions['sink'], { type: 'initialstate' }> & { clientKey: string };
+export type ResolvedOptions = Omit<ParsedOptions, 'sink'> & { sink: DatamixSinkOptions | InitialStateSinkOptions };
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
