@@ -57,8 +57,9 @@ function loadPino(): PinoModule {
   return createRequire(import.meta.url)('pino') as PinoModule;
 }
 
-/** What `pino.transport()` returns, as far as we use it. */
+/** What `pino.transport()` returns, as far as we use it: a pino destination (`pino(createTransport(options))`). */
 export interface PinoTransportStream {
+  write(msg: string): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
