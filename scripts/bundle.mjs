@@ -36,7 +36,9 @@ await Promise.all(
       // CommonJS dependencies (sonic-boom, pino-abstract-transport, undici) require Node's built-ins.
       // undici is reached only through a dynamic import of two dispatcher files (see
       // core's transport/defaultDispatcher.ts): esbuild keeps it in the bundle but evaluates it on first use.
-      banner: { js: "import { createRequire as __logferryRequire } from 'node:module'; const require = __logferryRequire(import.meta.url);" },
+      // A user's bundler may bundle this file again into CommonJS (esbuild's default for platform node), where
+      // import.meta is {}: there the bundle's own __filename stands in.
+      banner: { js: "import { createRequire as __logferryRequire } from 'node:module'; const require = __logferryRequire(import.meta.url ?? __filename);" },
     }),
   ),
 );

@@ -24,8 +24,12 @@ export type LogferryTransportOptions = Omit<LogferryOptions, 'format'> &
 export type { LogferryOptions } from '@logferry/core';
 
 const TRANSPORT_KEYS = new Set(['level', 'format', 'silent', 'handleExceptions', 'handleRejections', 'log', 'logv', 'close']);
-// The worker's code bundled into one module (scripts/bundle.mjs): it starts in a fraction of the time.
-const WORKER_FILE = fileURLToPath(new URL('./worker.bundle.js', import.meta.url));
+/**
+ * The worker's code bundled into one module (scripts/bundle.mjs): it starts in a fraction of the time.
+ * Found when a worker starts, not at load: in a user's CommonJS bundle import.meta is {}, and
+ * the module must still load (and report a bad option) there.
+ */
+const workerFile = (): string => fileURLToPath(new URL('./worker.bundle.js', import.meta.url));
 const NPM_LEVELS = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
 
 type Thread = ThreadStream & { closed?: boolean; ref(): void; unref(): void; flushSync(): void };
@@ -118,7 +122,7 @@ export class LogferryTransport extends TransportStream {
     }
     const workerData: WinstonWorkerData = { options: this.raw, winstonLevels: this.levelSet() };
     this.fastLevels = fastLevelsFor(this.resolved, workerData.winstonLevels);
-    const thread = new ThreadStream({ filename: WORKER_FILE, workerData, sync: false }) as Thread;
+    const thread = new ThreadStream({ filename: workerFile(), workerData, sync: false }) as Thread;
     thread.on(ERROR_EVENT, (error: ErrorReport) => this.reportError(error));
     thread.on(STATS_EVENT, (id: number, stats: Stats) => {
       this.statsWaiters.get(id)?.(stats);
