@@ -59,4 +59,10 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  // CommonJS files (the consumer suite's CommonJS apps): require() is how they load packages.
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
