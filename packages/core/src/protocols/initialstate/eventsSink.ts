@@ -35,7 +35,7 @@ export class InitialStateEventsSink implements Sink {
   readonly lanes = 1;
   /** The API refuses bodies over 1 MB; capped values keep a full request far below it. */
   readonly maxBatchBytes = 1_000_000;
-  /** Every record gives at least one event (fieldsOnly: at most), so this many records may fit a request; send() splits a batch that does not. */
+  /** As many records as fit one request when each has every field, so no batch needs splitting (send() still splits one that does not fit). */
   readonly maxBatchRecords: number;
   readonly bucketKey: string;
   private readonly bucket = new BucketSetup((signal) => this.createBucket(signal));
@@ -57,7 +57,8 @@ export class InitialStateEventsSink implements Sink {
     // The options guarantee a key or a name.
     this.bucketKey = options.bucketKey ?? uuidV5(options.bucketName as string);
     this.mapping = new EventMapping(options, options.maxValueLength);
-    this.maxBatchRecords = options.maxEventsPerRequest;
+    const perRecord = options.fields.length + (options.fieldsOnly ? 0 : 1);
+    this.maxBatchRecords = Math.max(1, Math.floor(options.maxEventsPerRequest / perRecord));
     this.pacer = new Pacer(options.requestsPerSecond);
     const base = baseUrl(options.apiUrl);
     this.bucketsUrl = new URL('buckets', base);
