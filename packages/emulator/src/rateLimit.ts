@@ -27,9 +27,11 @@ export class RateLimiter {
     if (this.rule === undefined) return { allowed: true, headers: {} };
     const { limit, windowMs } = this.rule;
     const now = this.clock();
+    // Windows are aligned to the clock (every 10 s on the 10 s), so a reset in whole seconds is exact.
+    const start = Math.floor(now / windowMs) * windowMs;
     let window = this.windows.get(key);
-    if (window === undefined || now >= window.start + windowMs) {
-      window = { start: now, used: 0 };
+    if (window === undefined || window.start !== start) {
+      window = { start, used: 0 };
       this.windows.set(key, window);
     }
     const end = window.start + windowMs;
@@ -38,7 +40,7 @@ export class RateLimiter {
     const headers: Record<string, string> = {
       'X-RateLimit-Limit': String(limit),
       'X-RateLimit-Remaining': String(limit - window.used),
-      // Unix seconds, rounded up: a client that waits until then is past the window.
+      // Unix seconds, rounded up (for a window that is not whole seconds): a client that waits until then is past the window.
       'X-RateLimit-Reset': String(Math.ceil(end / 1000)),
     };
     if (!allowed) headers['Retry-After'] = String(Math.max(1, Math.ceil((end - now) / 1000)));
