@@ -37,6 +37,12 @@ describe("parseOptions: Initial State's Events API", () => {
     });
   });
 
+  it('the logger is not held back by default (30 events a second is below what a busy service logs); asked for, it is', () => {
+    expect(parseOptions({ sink: { ...base, bucketKey: 'k' } }, {}).buffer.backpressure).toBe(false);
+    expect(parseOptions({ sink: { ...base, bucketKey: 'k' }, buffer: { backpressure: true } }, {}).buffer.backpressure).toBe(true);
+    expect(parseOptions({ sink: { type: 'initialstate', clientKey: 'c', bucketName: 'b' } }, {}).buffer.backpressure).toBe(true);
+  });
+
   it('the access key comes from IS_ACCESS_KEY when not given; without either, a clear error', () => {
     const { accessKey: _, ...keyless } = base;
     expect(parseOptions({ sink: { ...keyless, bucketKey: 'k' } }, { IS_ACCESS_KEY: 'from-env' }).sink).toMatchObject({ accessKey: 'from-env' });

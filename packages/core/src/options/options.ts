@@ -172,7 +172,12 @@ export function parseOptions(input: unknown, env: Record<string, string | undefi
     checkUrl('sink.url', sink.url, options.allowInsecure);
     return { ...options, sink: { ...sink, apiKey } };
   }
-  if (sink.api === 'events') return { ...options, sink: resolveEventsSink(sink, env, options.allowInsecure) };
+  if (sink.api === 'events') {
+    // 30 events a second is less than a busy service logs: holding the logger back would hold it back for good,
+    // growing its own stream's memory; so unless asked, the bounded buffer, whenFull and the spool take the rest.
+    const backpressure = (input as { buffer?: { backpressure?: boolean } }).buffer?.backpressure ?? false;
+    return { ...options, buffer: { ...options.buffer, backpressure }, sink: resolveEventsSink(sink, env, options.allowInsecure) };
+  }
   const clientKey = sink.clientKey ?? env.IS_CLIENT_KEY;
   if (!clientKey) {
     throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.clientKey: required (or set the IS_CLIENT_KEY environment variable)');
