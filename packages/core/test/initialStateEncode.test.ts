@@ -5,7 +5,8 @@ import { parseOptions, type InitialStateSinkOptions } from '../src/options/optio
 import { LevelMap } from '../src/record/levels.js';
 import { scanPinoLine } from '../src/intake/pinoLine.js';
 import { textOf, type LogRecord } from '../src/record/record.js';
-import { capValue, InitialStateSink } from '../src/protocols/initialstate/initialStateSink.js';
+import { InitialStateSink } from '../src/protocols/initialstate/initialStateSink.js';
+import { capValue } from '../src/protocols/initialstate/eventMapping.js';
 
 const MAX = 40;
 const options = parseOptions({

@@ -41,7 +41,7 @@ describe('parseOptions: defaults', () => {
   it('a minimal initialstate config gets every default', () => {
     const options = parseOptions({ sink: { type: 'initialstate', clientKey: 'ck', bucketName: 'checkout' } }, {});
     expect(options.sink).toEqual({
-      type: 'initialstate', clientKey: 'ck', bucketName: 'checkout',
+      type: 'initialstate', api: 'logging', clientKey: 'ck', bucketName: 'checkout',
       apiUrl: 'https://api.initialstate.com', eventsUrl: 'https://groker.initialstate.com',
       signal: 'log', fields: [], requestsPerSecond: 3, maxValueLength: 2000,
     });

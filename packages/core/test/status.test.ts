@@ -15,6 +15,7 @@ describe('statusMeaning', () => {
     expect([408, 429, 500, 502, 503, 504].map(statusMeaning)).toEqual(Array(6).fill('retry'));
     expect([401, 403].map(statusMeaning)).toEqual(['auth', 'auth']);
     expect(statusMeaning(413)).toBe('split');
+    expect(statusMeaning(402)).toBe('quota');
     expect([400, 404, 405, 409, 410, 422, 301, 304].map(statusMeaning)).toEqual(Array(8).fill('refused'));
   });
 
@@ -24,12 +25,12 @@ describe('statusMeaning', () => {
     }));
   });
 
-  it('property: a 4xx is retried only as 408 or 429, and refused unless it is 401, 403 or 413', () => {
+  it('property: a 4xx is retried only as 408 or 429, and refused unless it is 401, 402, 403 or 413', () => {
     fc.assert(
       fc.property(fc.integer({ min: 400, max: 499 }), (s) => {
         const meaning = statusMeaning(s);
         expect(meaning === 'retry').toBe(s === 408 || s === 429);
-        expect(meaning === 'refused').toBe(![401, 403, 408, 413, 429].includes(s));
+        expect(meaning === 'refused').toBe(![401, 402, 403, 408, 413, 429].includes(s));
       }),
     );
   });
@@ -40,10 +41,10 @@ describe('statusMeaning', () => {
     }));
   });
 
-  it('property: every status has one of the four meanings, the same every time', () => {
+  it('property: every status has one of the five meanings, the same every time', () => {
     fc.assert(
       fc.property(status, (s) => {
-        expect(['retry', 'auth', 'split', 'refused']).toContain(statusMeaning(s));
+        expect(['retry', 'auth', 'split', 'quota', 'refused']).toContain(statusMeaning(s));
         expect(statusMeaning(s)).toBe(statusMeaning(s));
       }),
     );

@@ -2,6 +2,7 @@ import { createClock } from './clock.js';
 import { DatamixService } from './datamix.js';
 import { FaultController } from './faults.js';
 import { InitialStateService } from './initialState.js';
+import { InitialStateEventsService } from './initialStateEvents.js';
 import { resolveOptions } from './options.js';
 import { EmulatorServer } from './server.js';
 import { stateLine } from './state.js';
@@ -19,10 +20,11 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const faults = new FaultController((ms) => {
     datamix.sessionTtlMs = ms;
   });
-  const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, faults, violations });
+  const initialStateEvents = new InitialStateEventsService(resolved.initialStateEvents, clock, violations, faults.eventQuota);
+  const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, initialStateEvents, faults, violations });
   const port = await server.listen();
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
-  const sources = { datamix: datamix.view, initialState: initialState.view, violations, injected: faults.injected };
+  const sources = { datamix: datamix.view, initialState: initialState.view, initialStateEvents: initialStateEvents.view, violations, injected: faults.injected };
 
   return {
     url: `http://${host}:${port}`,
@@ -30,6 +32,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     close: () => server.close(),
     datamix: datamix.view,
     initialState: initialState.view,
+    initialStateEvents: initialStateEvents.view,
     violations: violations.list,
     get violationsTotal() {
       return violations.total;
@@ -39,6 +42,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     reset() {
       datamix.reset();
       initialState.reset();
+      initialStateEvents.reset();
       violations.clear();
       faults.clear();
       faults.injected.length = 0;

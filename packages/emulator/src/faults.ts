@@ -1,4 +1,5 @@
 import { badOption } from './errors.js';
+import { EventQuota } from './eventQuota.js';
 import { seededRandom } from './prng.js';
 import type {
   ApiPath,
@@ -35,7 +36,7 @@ interface FailRateRule {
   random: () => number;
 }
 
-const API_PATHS: readonly ApiPath[] = ['sessions', 'logs', 'buckets', 'batch_logs'];
+const API_PATHS: readonly ApiPath[] = ['sessions', 'logs', 'buckets', 'batch_logs', 'api/buckets', 'api/events'];
 
 function checkCount(count: number): void {
   if (!Number.isInteger(count) || count < 1) throw badOption(`fault count must be a positive integer, got ${String(count)}`);
@@ -68,6 +69,8 @@ function checkPath(match: FaultMatch | undefined): ApiPath | undefined {
  */
 export class FaultController implements EmulatorFaults {
   readonly injected: InjectedFault[] = [];
+  /** The `quota(n)` fault, which the Events API consults once it knows a request's events. */
+  readonly eventQuota = new EventQuota(() => this.injected.push({ kind: 'quota', path: '/api/events' }));
   private queue: QueuedFault[] = [];
   private rates: FailRateRule[] = [];
   private downUntil = 0;
@@ -126,6 +129,11 @@ export class FaultController implements EmulatorFaults {
     this.hangSessionsUntil = Date.now() + ms;
   }
 
+  quota(events: number): void {
+    if (!Number.isInteger(events) || events < 0) throw badOption(`quota events must be a non-negative integer, got ${String(events)}`);
+    this.eventQuota.set(events);
+  }
+
   setSessionTtl(ms: number): void {
     if (!Number.isInteger(ms) || ms < 0) throw badOption(`setSessionTtl ms must be a non-negative integer, got ${String(ms)}`);
     this.onSessionTtl(ms);
@@ -136,6 +144,7 @@ export class FaultController implements EmulatorFaults {
     this.rates = [];
     this.downUntil = 0;
     this.hangSessionsUntil = 0;
+    this.eventQuota.clear();
   }
 
   /** Decides, and records as injected, the fault for one request to an API path. */

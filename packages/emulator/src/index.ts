@@ -21,3 +21,4 @@ export type {
   Violation,
   ResetOptions,
 } from './types.js';
+export type { InitialStateEventsBucket, InitialStateEventsEvent, InitialStateEventsOptions, InitialStateEventsView } from './initialStateEventsTypes.js';

@@ -1,4 +1,5 @@
 import { badOption } from './errors.js';
+import { resolveEventsOptions, type ResolvedEventsOptions } from './initialStateEventsOptions.js';
 import type { DatamixDestinationParts, EmulatorOptions } from './types.js';
 
 export interface ResolvedOptions {
@@ -16,6 +17,7 @@ export interface ResolvedOptions {
     maxBodyBytes: number;
     maxRecords: number;
   };
+  initialStateEvents: ResolvedEventsOptions;
   clockOffsetMs: number;
   maxBodyBytes: number;
 }
@@ -90,6 +92,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       maxBodyBytes: nonNegativeInteger('initialState.maxBodyBytes', options.initialState?.maxBodyBytes, 1_048_576),
       maxRecords,
     },
+    initialStateEvents: resolveEventsOptions(options.initialStateEvents, maxRecords),
     clockOffsetMs: clockOffset(options.clockOffsetMs),
     maxBodyBytes: nonNegativeInteger('maxBodyBytes', options.maxBodyBytes, 16 * 1024 * 1024),
   };

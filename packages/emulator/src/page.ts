@@ -29,6 +29,7 @@ td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px;text-align:left;verti
 <body><h1>logferry emulator</h1>
 <p>Datamix: ${datamix.received} records, ${datamix.rejectedTotal} rejected, ${datamix.sessionCreations} sessions created.
 Initial State: ${initialState.received} events, ${initialState.buckets.length} buckets.
+Initial State Events API: ${escapeHtml(sources.initialStateEvents.buckets.map((b) => `${b.bucketName ?? b.bucketKey}: ${b.events} events`).join(', ') || 'no buckets')}.
 Violations: ${violations.total}. Faults injected: ${injected.length}.</p>
 <h2>Datamix (last ${SHOWN})</h2>
 <table><tr><th>received</th><th>destination</th><th>level</th><th>timestamp</th><th>message</th></tr>

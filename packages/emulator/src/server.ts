@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { DatamixService } from './datamix.js';
 import type { FaultController, FaultDecision } from './faults.js';
 import type { InitialStateService } from './initialState.js';
+import type { InitialStateEventsService } from './initialStateEvents.js';
 import type { ResolvedOptions } from './options.js';
 import { renderPage } from './page.js';
 import { errorReply, jsonReply, writeReply, type Reply } from './reply.js';
@@ -18,6 +19,7 @@ export interface ServerParts {
   clock: Clock;
   datamix: DatamixService;
   initialState: InitialStateService;
+  initialStateEvents: InitialStateEventsService;
   faults: FaultController;
   violations: ViolationLog;
 }
@@ -70,8 +72,8 @@ export class EmulatorServer {
   }
 
   private get sources(): StateSources {
-    const { datamix, initialState, violations, faults } = this.parts;
-    return { datamix: datamix.view, initialState: initialState.view, violations, injected: faults.injected };
+    const { datamix, initialState, initialStateEvents, violations, faults } = this.parts;
+    return { datamix: datamix.view, initialState: initialState.view, initialStateEvents: initialStateEvents.view, violations, injected: faults.injected };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -94,6 +96,9 @@ export class EmulatorServer {
         return;
       case 'state':
         this.write(res, jsonReply(200, stateSummary(this.sources)));
+        return;
+      case 'versions':
+        this.write(res, this.parts.initialStateEvents.versions());
         return;
       case 'not-found':
         this.write(res, errorReply(404, `no such endpoint: ${req.method ?? ''} ${url.pathname}`));
@@ -124,7 +129,12 @@ export class EmulatorServer {
     }
 
     const { options } = this.parts;
-    const limit = route.path === 'batch_logs' ? Math.min(options.maxBodyBytes, options.initialState.maxBodyBytes) : options.maxBodyBytes;
+    const limit =
+      route.path === 'batch_logs'
+        ? Math.min(options.maxBodyBytes, options.initialState.maxBodyBytes)
+        : route.path === 'api/events'
+          ? Math.min(options.maxBodyBytes, options.initialStateEvents.maxBodyBytes)
+          : options.maxBodyBytes;
     const body = await readBody(req, limit);
     if (body.kind === 'aborted' || this.closing !== undefined) {
       this.record(route.api, pathname, NO_RESPONSE, body.bytes);
@@ -170,6 +180,10 @@ export class EmulatorServer {
         return this.parts.initialState.createBucket(call);
       case 'batch_logs':
         return this.parts.initialState.batchLogs(call);
+      case 'api/buckets':
+        return this.parts.initialStateEvents.createBucket(call);
+      case 'api/events':
+        return this.parts.initialStateEvents.postEvents(call);
     }
   }
 
@@ -192,6 +206,7 @@ export class EmulatorServer {
   /** Once per API request, with its final status: counted, and the violations it added trimmed to the newest maxRecords. */
   private record(api: ApiRoute['api'], path: string, status: number, bytes: number): void {
     if (api === 'datamix') this.parts.datamix.recordRequest(path, status);
+    else if (api === 'initialstate-events') this.parts.initialStateEvents.recordRequest(path, status, bytes, this.parts.clock());
     else this.parts.initialState.recordRequest(path, status, bytes, this.parts.clock());
     this.parts.violations.trim();
   }

@@ -1,4 +1,5 @@
 /** Public types of the emulator. Other packages code against these names: add, don't rename. */
+import type { InitialStateEventsOptions, InitialStateEventsView } from './initialStateEventsTypes.js';
 
 export interface DatamixDestinationParts {
   system: string;
@@ -27,6 +28,8 @@ export interface EmulatorOptions {
     /** Default 1_048_576: larger /batch_logs bodies get 413. */
     maxBodyBytes?: number;
   };
+  /** Initial State's Events API (`/api/buckets`, `/api/events`). */
+  initialStateEvents?: InitialStateEventsOptions;
   /** The server's clock = Date.now() + clockOffsetMs (time windows and the Date response header). */
   clockOffsetMs?: number;
   /** Hard cap for any body, default 16 MiB -> 413. */
@@ -58,7 +61,7 @@ export interface InitialStateEvent {
   receivedAt: number;
 }
 
-export type ApiName = 'datamix' | 'initialstate';
+export type ApiName = 'datamix' | 'initialstate' | 'initialstate-events';
 
 export interface Violation {
   api: ApiName;
@@ -67,7 +70,7 @@ export interface Violation {
   at: number;
 }
 
-export type ApiPath = 'sessions' | 'logs' | 'buckets' | 'batch_logs';
+export type ApiPath = 'sessions' | 'logs' | 'buckets' | 'batch_logs' | 'api/buckets' | 'api/events';
 
 /** Which requests a fault applies to; `path` omitted = any API path. */
 export interface FaultMatch {
@@ -163,6 +166,8 @@ export interface EmulatorFaults {
   failRate(rate: number, opts: FailRateOptions): void;
   /** POST /sessions requests hang (no response) for the next ms (no ms: until `hangSessions(0)` or `clear()`), then behave normally again. */
   hangSessions(ms?: number): void;
+  /** Initial State's Events API accepts `events` more events, then answers 402 (the account's quota for the cycle is spent); a request that would pass it is refused whole. */
+  quota(events: number): void;
   /** TTL of sessions created from now on. */
   setSessionTtl(ms: number): void;
   /** Remove every fault. */
@@ -179,6 +184,7 @@ export interface Emulator {
   close(): Promise<void>;
   datamix: DatamixView;
   initialState: InitialStateView;
+  initialStateEvents: InitialStateEventsView;
   /** Protocol violations, in order (the newest `maxRecords`). */
   violations: Violation[];
   /** Violations since the start (or the last reset), including those no longer kept in `violations`. */

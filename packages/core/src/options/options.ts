@@ -25,18 +25,48 @@ const datamixSink = z.strictObject({
   sessions: z._default(int(1, 64), 1),
 });
 
-const initialStateSink = z.strictObject({
+/** What both Initial State APIs share: how a record becomes events, and the request pace. */
+const initialStateShared = {
+  signal: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'log'),
+  fields: z._default(z.array(nonEmpty), []),
+  requestsPerSecond: z._default(z.number().check(z.positive(), z.maximum(1000)), 3),
+  maxValueLength: z._default(int(16, 1_000_000), 2000),
+};
+
+/** The pre-release logging API (`/api/v1/buckets`, `/batch_logs`): the default. */
+const initialStateLoggingSink = z.strictObject({
   type: z.literal('initialstate'),
+  api: z._default(z.literal('logging'), 'logging'),
   clientKey: z.optional(nonEmpty),
   bucketName: z.string().check(z.minLength(1), z.maxLength(200, 'must be at most 200 characters (Initial State limit)')),
   bucketId: z.optional(z.uuid()),
   apiUrl: z._default(url, 'https://api.initialstate.com'),
   eventsUrl: z._default(url, 'https://groker.initialstate.com'),
-  signal: z._default(z.string().check(z.minLength(1), z.maxLength(100)), 'log'),
-  fields: z._default(z.array(nonEmpty), []),
-  requestsPerSecond: z._default(z.number().check(z.positive(), z.maximum(1000)), 3),
-  maxValueLength: z._default(int(16, 1_000_000), 2000),
+  ...initialStateShared,
 });
+
+/** Today's Events API (`/api/buckets`, `/api/events`). */
+const initialStateEventsSink = z.strictObject({
+  type: z.literal('initialstate'),
+  api: z.literal('events'),
+  accessKey: z.optional(nonEmpty),
+  bucketKey: z.optional(
+    z.string().check(
+      z.minLength(1),
+      z.maxLength(250, 'must be at most 250 characters (Initial State limit)'),
+      z.regex(/^[^:"']*$/, `must not contain ':', '"' or "'" (Initial State rule)`),
+    ),
+  ),
+  bucketName: z.optional(z.string().check(z.minLength(1), z.maxLength(250, 'must be at most 250 characters (Initial State limit)'))),
+  apiUrl: z._default(url, 'https://groker.init.st/api'),
+  /** Initial State's current plans take at most 10 events a request. */
+  maxEventsPerRequest: z._default(int(1, 10_000), 10),
+  /** Send only the `fields` events, no log event: a dashboard of numbers. */
+  fieldsOnly: z._default(z.boolean(), false),
+  ...initialStateShared,
+});
+
+const initialStateSink = z.discriminatedUnion('api', [initialStateLoggingSink, initialStateEventsSink]);
 
 export const optionsSchema = z.strictObject({
   sink: z.discriminatedUnion('type', [datamixSink, initialStateSink]),
@@ -104,8 +134,9 @@ export type LogferryOptionsInput = LogferryOptions;
 /** The options after the schema: every default filled in. */
 export type ParsedOptions = z.output<typeof optionsSchema>;
 export type DatamixSinkOptions = Extract<ParsedOptions['sink'], { type: 'datamix' }> & { apiKey: string };
-export type InitialStateSinkOptions = Extract<ParsedOptions['sink'], { type: 'initialstate' }> & { clientKey: string };
-export type ResolvedOptions = Omit<ParsedOptions, 'sink'> & { sink: DatamixSinkOptions | InitialStateSinkOptions };
+export type InitialStateSinkOptions = Extract<ParsedOptions['sink'], { api: 'logging' }> & { clientKey: string };
+export type InitialStateEventsSinkOptions = Extract<ParsedOptions['sink'], { api: 'events' }> & { accessKey: string };
+export type ResolvedOptions = Omit<ParsedOptions, 'sink'> & { sink: DatamixSinkOptions | InitialStateSinkOptions | InitialStateEventsSinkOptions };
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -129,6 +160,7 @@ function checkUrl(field: string, value: string, allowInsecure: boolean): void {
  * field and what is expected, and never contain a key.
  */
 export function parseOptions(input: unknown, env: Record<string, string | undefined> = process.env): ResolvedOptions {
+  checkInitialStateApi(input);
   const result = optionsSchema.safeParse(withoutHostKeys(input), { error: english });
   const secrets = secretsOf(input);
   if (!result.success) {
@@ -148,6 +180,12 @@ export function parseOptions(input: unknown, env: Record<string, string | undefi
     checkUrl('sink.url', sink.url, options.allowInsecure);
     return { ...options, sink: { ...sink, apiKey } };
   }
+  if (sink.api === 'events') {
+    // 30 events a second is less than a busy service logs: holding the logger back would hold it back for good,
+    // growing its own stream's memory; so unless asked, the bounded buffer, whenFull and the spool take the rest.
+    const backpressure = (input as { buffer?: { backpressure?: boolean } }).buffer?.backpressure ?? false;
+    return { ...options, buffer: { ...options.buffer, backpressure }, sink: resolveEventsSink(sink, env, options.allowInsecure) };
+  }
   const clientKey = sink.clientKey ?? env.IS_CLIENT_KEY;
   if (!clientKey) {
     throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.clientKey: required (or set the IS_CLIENT_KEY environment variable)');
@@ -155,6 +193,52 @@ export function parseOptions(input: unknown, env: Record<string, string | undefi
   checkUrl('sink.apiUrl', sink.apiUrl, options.allowInsecure);
   checkUrl('sink.eventsUrl', sink.eventsUrl, options.allowInsecure);
   return { ...options, sink: { ...sink, clientKey } };
+}
+
+type EventsSinkInput = Extract<ParsedOptions['sink'], { api: 'events' }>;
+
+/** The Events API's rules zod cannot say: the key from env, a bucket named somehow, every record fitting one request. */
+function resolveEventsSink(sink: EventsSinkInput, env: Record<string, string | undefined>, allowInsecure: boolean): InitialStateEventsSinkOptions {
+  const accessKey = sink.accessKey ?? env.IS_ACCESS_KEY;
+  if (!accessKey) throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.accessKey: required (or set the IS_ACCESS_KEY environment variable)');
+  if (sink.bucketKey === undefined && sink.bucketName === undefined) {
+    throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.bucketKey: required, or a sink.bucketName to derive a stable one from');
+  }
+  if (sink.fieldsOnly && sink.fields.length === 0) {
+    throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.fieldsOnly: sends only the events of sink.fields, so list at least one field there');
+  }
+  const perRecord = sink.fields.length + (sink.fieldsOnly ? 0 : 1);
+  if (perRecord > sink.maxEventsPerRequest) {
+    throw new LogferryError(
+      'LOGFERRY_BAD_OPTION',
+      `sink.fields: a record may become ${perRecord} events, more than sink.maxEventsPerRequest (${sink.maxEventsPerRequest}) allows in one request; list fewer fields`,
+    );
+  }
+  checkUrl('sink.apiUrl', sink.apiUrl, allowInsecure);
+  return { ...sink, accessKey };
+}
+
+/** Options that belong to one Initial State API only; `api` picks the API (the logging one by default). */
+const API_ONLY: Record<'logging' | 'events', readonly string[]> = {
+  logging: ['clientKey', 'bucketId', 'eventsUrl'],
+  events: ['accessKey', 'bucketKey', 'maxEventsPerRequest', 'fieldsOnly'],
+};
+
+/** One API's keys mixed into the other's sink: say which API each belongs to (zod would only call them unrecognized). */
+function checkInitialStateApi(input: unknown): void {
+  const sink = typeof input === 'object' && input !== null ? (input as { sink?: unknown }).sink : undefined;
+  if (typeof sink !== 'object' || sink === null) return;
+  const { type, api = 'logging' } = sink as { type?: unknown; api?: unknown };
+  if (type !== 'initialstate' || (api !== 'logging' && api !== 'events')) return;
+  const other = api === 'logging' ? 'events' : 'logging';
+  const foreign = API_ONLY[other].filter((key) => (sink as Record<string, unknown>)[key] !== undefined);
+  if (foreign.length === 0) return;
+  const uses = api === 'logging' ? "the logging API (sink.api: 'logging', the default), which takes clientKey, bucketName, bucketId, apiUrl and eventsUrl" : "the Events API (sink.api: 'events'), which takes accessKey, bucketKey, bucketName and apiUrl";
+  const fix = api === 'logging' ? "for today's Events API set sink.api: 'events'" : "for the logging API leave sink.api out";
+  throw new LogferryError(
+    'LOGFERRY_BAD_OPTION',
+    `${foreign.map((key) => `sink.${key}`).join(', ')}: ${foreign.length === 1 ? 'an option' : 'options'} of Initial State's ${other} API, but this sink uses ${uses}; ${fix}`,
+  );
 }
 
 /** pino adds its own keys (`$context`, …) to a transport's options: not ours to judge. */
@@ -169,11 +253,13 @@ function secretsOf(input: unknown): string[] {
   if (typeof input !== 'object' || input === null) return [];
   const sink = (input as { sink?: unknown }).sink;
   if (typeof sink !== 'object' || sink === null) return [];
-  const { apiKey, clientKey } = sink as { apiKey?: unknown; clientKey?: unknown };
-  return [apiKey, clientKey].filter((v): v is string => typeof v === 'string');
+  const { apiKey, clientKey, accessKey } = sink as { apiKey?: unknown; clientKey?: unknown; accessKey?: unknown };
+  return [apiKey, clientKey, accessKey].filter((v): v is string => typeof v === 'string');
 }
 
 /** The secrets of resolved options, for redaction. */
 export function secretsOfOptions(options: ResolvedOptions): string[] {
-  return options.sink.type === 'datamix' ? [options.sink.apiKey] : [options.sink.clientKey];
+  const sink = options.sink;
+  if (sink.type === 'datamix') return [sink.apiKey];
+  return [sink.api === 'events' ? sink.accessKey : sink.clientKey];
 }

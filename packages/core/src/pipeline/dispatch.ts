@@ -1,5 +1,5 @@
 import { LogferryError } from '../errors/logferryError.js';
-import type { Sink } from '../protocols/sink.js';
+import type { Sink, StopReason } from '../protocols/sink.js';
 import type { LogRecord } from '../record/record.js';
 import { Lane } from './lane.js';
 import type { RecordQueue } from './recordQueue.js';
@@ -39,18 +39,26 @@ export class Dispatch {
   readonly lanes: Lane[];
   /** The last request got an answer the pipeline could act on (not a retry). */
   healthy = true;
-  /** A bad key: nothing more is sent. */
+  /** A bad key or a spent quota: nothing more is sent. */
   fatal: LogferryError | undefined;
+  /** Why, for what is spooled or dropped from then on. */
+  fatalReason: StopReason = 'auth';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly maxBatchBytes: number;
+  private readonly maxBatchRecords: number;
 
   constructor(private readonly c: DispatchContext) {
     this.lanes = Array.from({ length: c.sink.lanes }, (_, index) => new Lane(index));
     this.maxBatchBytes = Math.min(c.batch.maxBytes, c.sink.maxBatchBytes);
+    this.maxBatchRecords = Math.min(c.batch.maxEvents, c.sink.maxBatchRecords ?? Infinity);
   }
 
   get batchBytes(): number {
     return this.maxBatchBytes;
+  }
+
+  get batchRecords(): number {
+    return this.maxBatchRecords;
   }
 
   busy(): boolean {
@@ -59,7 +67,7 @@ export class Dispatch {
 
   schedule(now = Date.now()): void {
     const { queue, batch } = this.c;
-    if (this.c.hurry() || queue.ready(batch.maxEvents, this.maxBatchBytes, batch.intervalMs, now)) {
+    if (this.c.hurry() || queue.ready(this.maxBatchRecords, this.maxBatchBytes, batch.intervalMs, now)) {
       this.pump();
     } else if (!this.timer && queue.length > 0) {
       this.timer = setTimeout(() => {
@@ -72,7 +80,8 @@ export class Dispatch {
 
   pump(): void {
     const { queue, sink } = this.c;
-    const { maxEvents, intervalMs } = this.c.batch;
+    const { intervalMs } = this.c.batch;
+    const maxEvents = this.maxBatchRecords;
     for (const lane of this.lanes) {
       if (lane.busy || lane.abandoned) continue;
       if (queue.length === 0) break;
@@ -193,7 +202,7 @@ export class Dispatch {
       case 'stopped':
         return;
       case 'blocked':
-        return this.settle(lane, records, () => undeliverable.add(records, 'auth'));
+        return this.settle(lane, records, () => undeliverable.add(records, this.fatalReason));
       case 'gave-up':
         reports.error(outcome.error);
         return this.settle(lane, records, () => undeliverable.add(records, 'gave-up'));
@@ -201,10 +210,11 @@ export class Dispatch {
         this.healthy = true;
         lane.failing = false;
         return this.settle(lane, records, () => {
-          c.delivered += records.length - outcome.rejected.length - outcome.outOfWindow.length;
+          const filtered = outcome.outOfWindow.length + (outcome.filtered ?? 0);
+          c.delivered += records.length - outcome.rejected.length - filtered;
           c.rejected += outcome.rejected.length;
           for (const r of outcome.rejected) countReason(c.rejectedReasons, r.reason);
-          c.filtered += outcome.outOfWindow.length;
+          c.filtered += filtered;
           if (outcome.notice) reports.error(outcome.notice);
           c.restamped += outcome.restamped;
           if (outcome.duplicateAvoided) c.duplicatesAvoided++;
@@ -219,10 +229,11 @@ export class Dispatch {
         c.failedRequests++;
         if (!this.fatal) {
           this.fatal = outcome.error;
+          this.fatalReason = outcome.reason ?? 'auth';
           reports.error(outcome.error);
-          undeliverable.add(this.c.queue.drain(), 'auth');
+          undeliverable.add(this.c.queue.drain(), this.fatalReason);
         }
-        return this.settle(lane, records, () => undeliverable.add(records, 'auth'));
+        return this.settle(lane, records, () => undeliverable.add(records, this.fatalReason));
     }
   }
 }

@@ -80,7 +80,7 @@ export class Pipeline implements Client {
     const batchBytes = this.dispatch.batchBytes;
     this.backpressure = new Backpressure(
       this.queue,
-      { records: options.batch.maxEvents * sink.lanes, bytes: Math.min(batchBytes * sink.lanes, options.buffer.maxBytes / 2) },
+      { records: this.dispatch.batchRecords * sink.lanes, bytes: Math.min(batchBytes * sink.lanes, options.buffer.maxBytes / 2) },
       // Waiting only helps while the API answers and a request is under way.
       () => options.buffer.backpressure && this.dispatch.healthy && this.state === 'open' && !this.dispatch.fatal && this.dispatch.busy(),
     );
@@ -111,7 +111,7 @@ export class Pipeline implements Client {
   private enqueue(record: LogRecord, now = Date.now()): void {
     this.counters.logged++;
     if (this.state === 'closed') return this.undeliverable.add([record], 'closed');
-    if (this.dispatch.fatal) return this.undeliverable.add([record], 'auth');
+    if (this.dispatch.fatal) return this.undeliverable.add([record], this.dispatch.fatalReason);
     const dropped = this.queue.push(record, now);
     if (dropped.length > 0) this.undeliverable.add(dropped, 'overflow');
     this.dispatch.schedule(now);

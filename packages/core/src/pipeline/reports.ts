@@ -44,7 +44,7 @@ export class Reports {
   dropped(n: number, reason: DropReason): void {
     this.counters.dropped += n;
     countReason(this.counters.droppedReasons, reason, n);
-    if (reason === 'auth') return; // the auth error itself was reported once
+    if (reason === 'auth' || reason === 'quota') return; // the error that stopped sending was reported once
     this.unreported.set(reason, (this.unreported.get(reason) ?? 0) + n);
     const wait = this.lastDropReport + REPORT_INTERVAL_MS - Date.now();
     if (wait <= 0) this.flushDrops();

@@ -8,7 +8,7 @@ export interface Stats {
   delivered: number;
   /** Refused by the API (never retried); reasons in `rejectedReasons`. */
   rejected: number;
-  /** Outside the API's time window and not sent (stale: 'drop'). */
+  /** Not sent by design: outside the API's time window (stale: 'drop'), or nothing to send (Initial State's fieldsOnly without the fields). */
   filtered: number;
   /** Outside the window and sent with the current time (stale: 'restamp'). */
   restamped: number;
@@ -34,7 +34,7 @@ export interface Stats {
   lastError?: { code: string; message: string; at: string };
 }
 
-export type DropReason = 'overflow' | 'gave-up' | 'auth' | 'exit' | 'closed' | 'spool-full';
+export type DropReason = 'overflow' | 'gave-up' | 'auth' | 'quota' | 'exit' | 'closed' | 'spool-full';
 
 export function emptyStats(): Stats {
   return {

@@ -2,6 +2,7 @@ import type { ResolvedOptions } from '../options/options.js';
 import { ServerClock } from '../record/timeWindow.js';
 import type { Http } from '../transport/http.js';
 import { DatamixSink } from './datamix/datamixSink.js';
+import { InitialStateEventsSink } from './initialstate/eventsSink.js';
 import { InitialStateSink } from './initialstate/initialStateSink.js';
 import type { Sink } from './sink.js';
 
@@ -16,5 +17,6 @@ export function createSink(options: ResolvedOptions, http: Http, events: SinkEve
   if (options.sink.type === 'datamix') {
     return new DatamixSink(options.sink, options.stale, timeoutMs, http, new ServerClock(), events.sessionCreated ?? (() => undefined));
   }
+  if (options.sink.api === 'events') return new InitialStateEventsSink(options.sink, timeoutMs, http);
   return new InitialStateSink(options.sink, timeoutMs, http);
 }

@@ -15,18 +15,29 @@ export type SendResult =
       restamped: number;
       /** The server told us an earlier, unanswered attempt had already been processed. */
       duplicateAvoided: boolean;
+      /** Records the sink had nothing to send for (Initial State's fieldsOnly, none of the fields present): counted as filtered. */
+      filtered?: number;
       /** Something the user should hear about though the batch went (in the protocol's own words; rate-limited by the pipeline). */
       notice?: LogferryError;
     }
   | { kind: 'retry'; error: LogferryError; retryAfterMs?: number; immediate?: boolean; ambiguous?: boolean }
   | { kind: 'split' }
-  | { kind: 'fatal'; error: LogferryError };
+  /**
+   * Nothing more can be sent: `auth` (the default), the credential was
+   * refused; `quota`, the account's quota is spent. Reported once; what
+   * follows goes to the spool (or is counted as dropped) under that reason.
+   */
+  | { kind: 'fatal'; error: LogferryError; reason?: StopReason };
+
+export type StopReason = 'auth' | 'quota';
 
 export interface Sink {
   /** How many requests may be in flight at once (Datamix: one per session). */
   readonly lanes: number;
   /** Upper bound for a batch's estimated bytes, whatever the batch options say. */
   readonly maxBatchBytes: number;
+  /** Upper bound for a batch's records, whatever the batch options say (an API's limit on items a request). */
+  readonly maxBatchRecords?: number;
   /** Estimated bytes a record takes on the wire. */
   sizeOf(messageLength: number): number;
   /**

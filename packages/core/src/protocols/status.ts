@@ -9,15 +9,17 @@ import type { SendResult } from './sink.js';
  * - `retry`: the server could not take it now (408, 429, 5xx); the same request may go again;
  * - `auth`: the credential was refused (401, 403);
  * - `split`: the body was too large (413);
+ * - `quota`: the account's quota is spent (402); nothing will go until the account changes;
  * - `refused`: anything else; the request itself is wrong and resending it cannot help.
  * What `refused` costs (the batch rejected, the sink stopped) is each API's call.
  */
-export type StatusMeaning = 'retry' | 'auth' | 'split' | 'refused';
+export type StatusMeaning = 'retry' | 'auth' | 'split' | 'quota' | 'refused';
 
 export function statusMeaning(status: number): StatusMeaning {
   if (status === 408 || status === 429 || status >= 500) return 'retry';
   if (status === 401 || status === 403) return 'auth';
   if (status === 413) return 'split';
+  if (status === 402) return 'quota';
   return 'refused';
 }
 

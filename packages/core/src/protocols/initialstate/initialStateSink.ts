@@ -5,21 +5,13 @@ import type { Http, HttpResponse } from '../../transport/http.js';
 import type { DatamixLevel } from '../../record/levels.js';
 import type { InitialStateSinkOptions } from '../../options/options.js';
 import { Pacer } from '../../timing/pacer.js';
-import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
+import { awaitTurn } from '../../timing/turn.js';
+import { writeTextChars, type LogRecord } from '../../record/record.js';
 import { baseUrl } from '../baseUrl.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import type { SendResult, Sink } from '../sink.js';
-import { sleep } from '../../timing/sleep.js';
-
-const MAX_SIGNAL = 100;
-
-/** Signal names: printable, no quotes or control characters, at most 100 characters. */
-export function sanitizeSignal(name: string): string {
-  const clean = name.replace(/[^\w .:/-]/g, '_').trim();
-  return (clean === '' ? 'log' : clean).slice(0, MAX_SIGNAL);
-}
-
-const LEVEL_PREFIX: Record<DatamixLevel, string> = { debug: 'DEBUG ', info: 'INFO ', warn: 'WARN ', error: 'ERROR ', fatal: 'FATAL ' };
+import { BucketSetup } from './bucketSetup.js';
+import { EventMapping, LEVEL_PREFIX } from './eventMapping.js';
 const VALUE_END = Buffer.from('","e":');
 const EVENT_END = Buffer.from('}');
 
@@ -30,10 +22,6 @@ interface InitialStateEvent {
   sn: string;
   v: string | number | boolean;
   e: number;
-}
-
-export function capValue(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
 /**
@@ -48,14 +36,11 @@ export class InitialStateSink implements Sink {
   /** Initial State documents no size limit: batches stay small enough that a 413 is unlikely and a retry or a split resends little. */
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
-  private bucketReady = false;
-  /** The bucket request open() started; the first send takes its outcome. */
-  private opening: Promise<SendResult | undefined> | undefined;
+  private readonly bucket = new BucketSetup((signal) => this.createBucket(signal));
   private readonly pacer: Pacer;
-  /** The log events' signal name, and the length of what every event repeats (for size estimates). */
-  private readonly signal: string;
+  private readonly mapping: EventMapping;
+  /** The length of what every event repeats (for size estimates). */
   private readonly prefixLength: number;
-  private readonly fieldSignals: [field: string, signal: string][];
   /** Each level's log event start, `{"b":…,"tid":…,"sn":…,"v":"INFO `, as bytes: encode() writes the text after it by hand when it can. */
   private readonly logEventStarts: Record<DatamixLevel, { bytes: Buffer; levelLength: number }>;
   private readonly bucketsUrl: URL;
@@ -68,10 +53,10 @@ export class InitialStateSink implements Sink {
   ) {
     this.bucketId = options.bucketId ?? uuidV5(options.bucketName);
     this.pacer = new Pacer(options.requestsPerSecond);
-    this.signal = sanitizeSignal(options.signal);
-    this.prefixLength = JSON.stringify({ b: options.bucketName, tid: this.bucketId, sn: this.signal }).length;
-    this.fieldSignals = options.fields.map((f) => [f, sanitizeSignal(f)]);
-    const head = `{"b":${JSON.stringify(options.bucketName)},"tid":${JSON.stringify(this.bucketId)},"sn":${JSON.stringify(this.signal)},"v":"`;
+    this.mapping = new EventMapping(options, options.maxValueLength);
+    const signal = this.mapping.signal;
+    this.prefixLength = JSON.stringify({ b: options.bucketName, tid: this.bucketId, sn: signal }).length;
+    const head = `{"b":${JSON.stringify(options.bucketName)},"tid":${JSON.stringify(this.bucketId)},"sn":${JSON.stringify(signal)},"v":"`;
     const start = (level: DatamixLevel): { bytes: Buffer; levelLength: number } => ({
       bytes: Buffer.from(head + LEVEL_PREFIX[level]),
       levelLength: LEVEL_PREFIX[level].length,
@@ -83,7 +68,7 @@ export class InitialStateSink implements Sink {
 
   sizeOf(messageLength: number): number {
     const value = Math.min(messageLength, this.options.maxValueLength) + 8;
-    return this.prefixLength + value + 40 + this.fieldSignals.length * (this.prefixLength + 48);
+    return this.prefixLength + value + 40 + this.mapping.fieldSignals.length * (this.prefixLength + 48);
   }
 
   private authError(status: number, where: string): SendResult {
@@ -97,14 +82,11 @@ export class InitialStateSink implements Sink {
   }
 
   private async paced(url: URL, body: string | Uint8Array, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
-    for (let wait = this.pacer.reserve(); wait > 0 && !signal.aborted; wait = this.pacer.reserve()) {
-      await sleep(wait, signal);
-    }
+    await awaitTurn(() => this.pacer.reserve(), signal);
     return this.http.post(url, body, { headers, timeoutMs: this.requestTimeoutMs, signal });
   }
 
-  private async ensureBucket(signal: AbortSignal): Promise<SendResult | undefined> {
-    if (this.bucketReady) return undefined;
+  private async createBucket(signal: AbortSignal): Promise<SendResult | undefined> {
     const body = JSON.stringify({ bucketId: this.bucketId, bucketName: this.options.bucketName, clientKey: this.options.clientKey });
     let res: HttpResponse;
     try {
@@ -112,10 +94,7 @@ export class InitialStateSink implements Sink {
     } catch (error) {
       return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Initial State bucket request failed: ${(error as Error).message}`) };
     }
-    if (res.status >= 200 && res.status < 300) {
-      this.bucketReady = true;
-      return undefined;
-    }
+    if (res.status >= 200 && res.status < 300) return undefined;
     const meaning = statusMeaning(res.status);
     if (meaning === 'auth') return this.authError(res.status, 'POST /api/v1/buckets');
     const error = new LogferryError('LOGFERRY_HTTP', `Initial State POST /api/v1/buckets answered HTTP ${res.status}`);
@@ -132,6 +111,7 @@ export class InitialStateSink implements Sink {
     const max = this.options.maxValueLength;
     const b = this.options.bucketName;
     const tid = this.bucketId;
+    const mapping = this.mapping;
     const body = into.reset();
     const starts = this.logEventStarts;
     for (const record of records) {
@@ -139,11 +119,11 @@ export class InitialStateSink implements Sink {
       const start = starts[record.level];
       body.beginItem().ascii(start.bytes);
       if (writeTextChars(body, record, max - start.levelLength)) body.ascii(VALUE_END).seconds(record.time).ascii(EVENT_END);
-      else body.dropItem().item({ b, tid, sn: this.signal, v: capValue(LEVEL_PREFIX[record.level] + textOf(record), max), e } satisfies InitialStateEvent);
+      else body.dropItem().item({ b, tid, sn: mapping.signal, v: mapping.logValue(record), e } satisfies InitialStateEvent);
       if (record.fields) {
-        for (const [field, sn] of this.fieldSignals) {
+        for (const [field, sn] of mapping.fieldSignals) {
           const v = record.fields[field];
-          if (v !== undefined) body.item({ b, tid, sn, v: typeof v === 'string' ? capValue(v, max) : v, e } satisfies InitialStateEvent);
+          if (v !== undefined) body.item({ b, tid, sn, v: mapping.fieldValue(v), e } satisfies InitialStateEvent);
         }
       }
     }
@@ -151,7 +131,7 @@ export class InitialStateSink implements Sink {
   }
 
   open(signal: AbortSignal): void {
-    this.opening ??= this.ensureBucket(signal);
+    this.bucket.open(signal);
   }
 
   /** Builds the next batch's body while the current request is under way (see Sink.prepare); events carry no token or window. */
@@ -165,9 +145,7 @@ export class InitialStateSink implements Sink {
   }
 
   async send(_lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
-    const opening = this.opening;
-    this.opening = undefined;
-    const bucketFailed = await (opening ?? this.ensureBucket(signal));
+    const bucketFailed = await this.bucket.ensure(signal);
     if (bucketFailed) return bucketFailed;
     let res: HttpResponse;
     try {

@@ -1,0 +1,179 @@
+import { LogferryError } from '../../errors/logferryError.js';
+import type { InitialStateEventsSinkOptions } from '../../options/options.js';
+import type { LogRecord } from '../../record/record.js';
+import { Pacer } from '../../timing/pacer.js';
+import { RateBudget } from '../../timing/rateBudget.js';
+import { awaitTurn } from '../../timing/turn.js';
+import type { Http, HttpResponse } from '../../transport/http.js';
+import { baseUrl } from '../baseUrl.js';
+import type { SendResult, Sink } from '../sink.js';
+import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
+import { uuidV5 } from './bucketId.js';
+import { BucketSetup } from './bucketSetup.js';
+import { EventMapping, type EventValue } from './eventMapping.js';
+
+/** One event of a `POST /events` request: key, value, the record's time in epoch seconds. */
+export interface EventsApiEvent {
+  key: string;
+  value: EventValue;
+  epoch: number;
+}
+
+/** The API version range every request asks for. */
+const ACCEPT_VERSION = '~0';
+
+type Delivered = Extract<SendResult, { kind: 'delivered' }>;
+
+/**
+ * Speaks Initial State's Events API: the bucket (`POST /buckets`, 201 or 204)
+ * once per process, then each record's events (`POST /events`, at most
+ * `maxEventsPerRequest` a request), paced to the requests-a-second option
+ * and to what the server's X-RateLimit headers say is left. A 402 (the
+ * account's event quota is spent) stops the sink for good.
+ */
+export class InitialStateEventsSink implements Sink {
+  readonly lanes = 1;
+  /** The API refuses bodies over 1 MB; capped values keep a full request far below it. */
+  readonly maxBatchBytes = 1_000_000;
+  /** As many records as fit one request when each has every field, so no batch needs splitting (send() still splits one that does not fit). */
+  readonly maxBatchRecords: number;
+  readonly bucketKey: string;
+  private readonly bucket = new BucketSetup((signal) => this.createBucket(signal));
+  private readonly mapping: EventMapping;
+  private readonly pacer: Pacer;
+  private readonly budget = new RateBudget();
+  private readonly bucketsUrl: URL;
+  private readonly eventsUrl: URL;
+  private readonly headers: Record<string, string>;
+  private readonly eventHeaders: Record<string, string>;
+  /** What every event repeats, in bytes (for size estimates). */
+  private readonly eventOverhead: number;
+
+  constructor(
+    private readonly options: InitialStateEventsSinkOptions,
+    private readonly requestTimeoutMs: number,
+    private readonly http: Http,
+  ) {
+    // The options guarantee a key or a name.
+    this.bucketKey = options.bucketKey ?? uuidV5(options.bucketName as string);
+    this.mapping = new EventMapping(options, options.maxValueLength);
+    const perRecord = options.fields.length + (options.fieldsOnly ? 0 : 1);
+    this.maxBatchRecords = Math.max(1, Math.floor(options.maxEventsPerRequest / perRecord));
+    this.pacer = new Pacer(options.requestsPerSecond);
+    const base = baseUrl(options.apiUrl);
+    this.bucketsUrl = new URL('buckets', base);
+    this.eventsUrl = new URL('events', base);
+    this.headers = { 'accept-version': ACCEPT_VERSION, 'x-is-accesskey': options.accessKey };
+    this.eventHeaders = { ...this.headers, 'x-is-bucketkey': this.bucketKey };
+    this.eventOverhead = JSON.stringify({ key: this.mapping.signal, value: '', epoch: 1_700_000_000.123 }).length + 1;
+  }
+
+  sizeOf(messageLength: number): number {
+    const log = this.options.fieldsOnly ? 0 : this.eventOverhead + Math.min(messageLength, this.options.maxValueLength) + 8;
+    return log + this.mapping.fieldSignals.length * (this.eventOverhead + 48);
+  }
+
+  /** The events of `records`, in order: each record's log event (unless fieldsOnly), then its field events. */
+  events(records: readonly LogRecord[]): EventsApiEvent[] {
+    const mapping = this.mapping;
+    const out: EventsApiEvent[] = [];
+    for (const record of records) {
+      const epoch = record.time / 1000;
+      if (!this.options.fieldsOnly) out.push({ key: mapping.signal, value: mapping.logValue(record), epoch });
+      const fields = record.fields;
+      if (!fields) continue;
+      for (const [field, key] of mapping.fieldSignals) {
+        const v = fields[field];
+        if (v !== undefined) out.push({ key, value: mapping.fieldValue(v), epoch });
+      }
+    }
+    return out;
+  }
+
+  open(signal: AbortSignal): void {
+    this.bucket.open(signal);
+  }
+
+  async send(_lane: number, records: LogRecord[], signal: AbortSignal): Promise<SendResult> {
+    const events = this.events(records);
+    // More events than one request may carry (records with many fields): halve the batch, nothing sent.
+    if (events.length > this.options.maxEventsPerRequest && records.length > 1) return { kind: 'split' };
+    const delivered: Delivered = { kind: 'delivered', rejected: [], outOfWindow: [], restamped: 0, duplicateAvoided: false };
+    if (events.length === 0) return { ...delivered, filtered: records.length };
+    const bucketFailed = await this.bucket.ensure(signal);
+    if (bucketFailed) return bucketFailed;
+    let res: HttpResponse;
+    try {
+      res = await this.post(this.eventsUrl, JSON.stringify(events), this.eventHeaders, signal);
+    } catch (error) {
+      return { kind: 'retry', ambiguous: mayHaveBeenSent(error), error: new LogferryError('LOGFERRY_HTTP', `Initial State events request failed: ${(error as Error).message}`) };
+    }
+    if (res.status >= 200 && res.status < 300) {
+      const nothing = this.options.fieldsOnly ? records.filter((r) => this.mapping.fieldCount(r) === 0).length : 0;
+      return nothing > 0 ? { ...delivered, filtered: nothing } : delivered;
+    }
+    const meaning = statusMeaning(res.status);
+    const where = 'POST /api/events';
+    if (meaning === 'auth') return authError(res.status, where);
+    if (meaning === 'quota') return quotaSpent(where);
+    // Too large, or one bad event spoiling the whole request: halve until it is isolated.
+    if (meaning === 'split' || (res.status === 400 && records.length > 1)) return { kind: 'split' };
+    if (meaning === 'retry') return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Initial State ${where} answered HTTP ${res.status}`));
+    const reason = `HTTP ${res.status} from Initial State`;
+    return { ...delivered, rejected: records.map((record) => ({ record, reason })) };
+  }
+
+  async close(): Promise<void> {}
+
+  private async createBucket(signal: AbortSignal): Promise<SendResult | undefined> {
+    const body: { bucketKey: string; bucketName?: string } = { bucketKey: this.bucketKey };
+    if (this.options.bucketName !== undefined) body.bucketName = this.options.bucketName;
+    let res: HttpResponse;
+    try {
+      res = await this.post(this.bucketsUrl, JSON.stringify(body), this.headers, signal);
+    } catch (error) {
+      return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Initial State bucket request failed: ${(error as Error).message}`) };
+    }
+    // 201: created; 204: it already existed (another process, an earlier run).
+    if (res.status >= 200 && res.status < 300) return undefined;
+    const where = 'POST /api/buckets';
+    const meaning = statusMeaning(res.status);
+    if (meaning === 'auth') return authError(res.status, where);
+    if (meaning === 'quota') return quotaSpent(where);
+    const error = new LogferryError('LOGFERRY_HTTP', `Initial State ${where} answered HTTP ${res.status}`);
+    // Without its bucket no event can go: a bucket request that cannot be retried stops the sink.
+    return meaning === 'retry' ? retryAnswer(res, error) : { kind: 'fatal', error };
+  }
+
+  /** One request when the pacer and the server's rate budget allow it; every answer updates the budget. */
+  private async post(url: URL, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
+    await awaitTurn(() => this.budget.wait() || this.pacer.reserve(), signal);
+    this.budget.take();
+    const res = await this.http.post(url, body, { headers, timeoutMs: this.requestTimeoutMs, signal });
+    this.budget.observe(res.headers['x-ratelimit-remaining'], res.headers['x-ratelimit-reset']);
+    return res;
+  }
+}
+
+function authError(status: number, where: string): SendResult {
+  return {
+    kind: 'fatal',
+    error: new LogferryError(
+      'LOGFERRY_AUTH_FAILED',
+      `Initial State refused the access key (HTTP ${status} on ${where}): check sink.accessKey or IS_ACCESS_KEY; logs are not being delivered`,
+    ),
+  };
+}
+
+function quotaSpent(where: string): SendResult {
+  return {
+    kind: 'fatal',
+    reason: 'quota',
+    error: new LogferryError(
+      'LOGFERRY_QUOTA_EXCEEDED',
+      `Initial State answered HTTP 402 on ${where}: the account's event limit for this billing cycle is used up. ` +
+        'logferry has stopped sending to it; what is logged from now on goes to the spool when spool.path is set (send it later with logferry replay), ' +
+        'otherwise it is counted as dropped (stats().droppedReasons.quota). Upgrade the plan or wait for the next cycle, then restart',
+    ),
+  };
+}
