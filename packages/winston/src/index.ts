@@ -16,7 +16,7 @@ import {
 } from '@logferry/core';
 import { fastLevelsFor, readerSetup, recordOf, writeLine, type WinstonInfo } from './wire.js';
 import type { WinstonWorkerData } from './worker.js';
-import { ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
+import { closeByRequest, ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
 
 /** logferry's options plus winston-transport's (level, silent, handleExceptions, and `format` as a winston Format object). */
 export type LogferryTransportOptions = Omit<LogferryOptionsInput, 'format'> &
@@ -39,6 +39,15 @@ function endAtExit(stream: Thread): void {
   } catch {
     // The worker is gone: nothing more can be delivered from here.
   }
+}
+
+/** `promise`'s value, or undefined once `deadline` (ms since the epoch) has passed. */
+function untilDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -222,6 +231,12 @@ export class LogferryTransport extends TransportStream {
     return this.closing;
   }
 
+  /**
+   * Settles within `exitTimeoutMs`, whatever the API does: the worker is told
+   * the deadline, delivery is awaited (async, the app keeps running) until
+   * then, and end() makes the worker spool or report what is left and stop.
+   * The blocking part of end() is then short.
+   */
   private async shutdown(): Promise<void> {
     if (this.inline) {
       await this.inline.close();
@@ -229,9 +244,10 @@ export class LogferryTransport extends TransportStream {
     }
     const thread = this.thread;
     if (!thread || thread.closed) return;
-    // Deliver first (async, the app keeps running), then end: the blocking part of end() is then short.
-    await this.flush();
-    this.finalStats = await this.stats();
+    const deadline = Date.now() + this.resolved.exitTimeoutMs;
+    thread.emit('message', closeByRequest(deadline));
+    await untilDeadline(this.flush(), deadline);
+    this.finalStats = await untilDeadline(this.stats(), deadline);
     await new Promise<void>((resolve) => {
       thread.once('close', () => resolve());
       thread.end();
