@@ -56,6 +56,25 @@ function dropLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => l.startsWith('[logferry] LOGFERRY_DROPPED'));
 }
 
+describe('createClient on the main thread, no onError given', () => {
+  it.each(CASES)('$name: an app that logs and returns ends, and the line is on stderr', async ({ url, why }) => {
+    const child = res.spawn('exit-loss-child.mjs', {
+      logger: 'client',
+      count: COUNT,
+      options: { sink: { type: 'datamix', apiKey: KEY, url: await url() }, exitTimeoutMs: EXIT_TIMEOUT_MS },
+    });
+    const info = await exitWithin(child, 60_000);
+    const err = child.stderr();
+    expect(info, err).toMatchObject({ code: 0, signal: null });
+    const lines = dropLines(err);
+    expect(lines, err).toHaveLength(1);
+    expect(lines[0]).toContain(`log records dropped: ${COUNT} (exit: not delivered`);
+    expect(lines[0]).toMatch(why);
+    expect(lines[0]).toMatch(/; set spool\.path to keep them$/);
+    expect(child.stdout() + err).not.toContain(KEY);
+  });
+});
+
 describe.each(['pino', 'winston'] as const)('%s: records that cannot be delivered at exit', (logger) => {
   it.each(CASES)('$name: the app ends, and one line says how many, why, and to set spool.path', async ({ url, why }) => {
     const target = await url();
@@ -75,6 +94,29 @@ describe.each(['pino', 'winston'] as const)('%s: records that cannot be delivere
       expect(line).toMatch(/; set spool\.path to keep them$/);
       expect(out + err).not.toContain(KEY);
     }
+  });
+
+  it.runIf(logger === 'winston')('an app that never calls end() exits once everything arrived (it never exited before)', async () => {
+    const emu = await res.emulator({ datamix: { keys: { [KEY]: { system: 's', application: 'a', environment: 'e' } } } });
+    const child = res.spawn('exit-loss-child.mjs', { logger, count: COUNT, noEnd: true, options: { sink: { type: 'datamix', apiKey: KEY, url: emu.url } } });
+    const info = await exitWithin(child, 60_000);
+    expect(info, child.stderr()).toMatchObject({ code: 0, signal: null });
+    expect(emu.datamix.received).toBe(COUNT);
+    expect(child.stderr()).toBe('');
+  });
+
+  it.runIf(logger === 'winston')('an app that never calls end() gets the same line when the process exits', async () => {
+    const child = res.spawn('exit-loss-child.mjs', {
+      logger,
+      count: COUNT,
+      noEnd: true,
+      options: { sink: { type: 'datamix', apiKey: KEY, url: await closedPort() }, exitTimeoutMs: EXIT_TIMEOUT_MS },
+    });
+    const info = await exitWithin(child, 60_000);
+    expect(info, child.stderr()).toMatchObject({ code: 0, signal: null });
+    const lines = dropLines(child.stderr());
+    expect(lines, child.stderr()).toHaveLength(1);
+    expect(lines[0]).toMatch(/log records dropped: 5 \(exit: not delivered within exitTimeoutMs \(2000 ms\); last error .*ECONNREFUSED.*\); set spool\.path to keep them$/);
   });
 
   it('with spool.path, what is left at the deadline is in the spool and no drop is reported', async () => {

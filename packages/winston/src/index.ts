@@ -135,8 +135,11 @@ export class LogferryTransport extends TransportStream {
     thread.on('error', (error: Error) => this.workerDied(error));
     // Like pino: the worker does not keep the app alive; at exit, end() blocks until the
     // worker has delivered (or spooled) what is pending, within its exit deadline.
+    // beforeExit (the app's loop went idle, it is done): close within exitTimeoutMs. A flush
+    // here kept the process alive: for good, as each flush emptied the loop again, or for
+    // retry.maxElapsedMs while the API was down.
     const atExit = (): void => endAtExit(thread);
-    const beforeExit = (): void => thread.flush(() => undefined);
+    const beforeExit = (): void => void this.close();
     thread.on('ready', () => thread.unref());
     process.on('exit', atExit);
     process.on('beforeExit', beforeExit);

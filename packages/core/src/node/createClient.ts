@@ -8,11 +8,12 @@ import type { Dispatcher } from 'undici';
 import { createHttp } from '../transport/createHttp.js';
 import { installExitHooks, installSignalHandlers } from './signals.js';
 import { Spool } from './spool.js';
+import { writeErrorLine } from './stderrLine.js';
 
 /** The process hooks a main-thread client installs: flush on beforeExit, spool at exit, and signals when asked. */
 function processHooks(options: ResolvedOptions): (client: Client) => () => void {
   return (client) => {
-    const off = [installExitHooks(() => client.flush(), () => client.closeSync())];
+    const off = [installExitHooks(client, options.exitTimeoutMs)];
     if (options.handleSignals) {
       off.push(
         installSignalHandlers({
@@ -54,10 +55,12 @@ export function createClientFromResolved(options: ResolvedOptions, hooks: NodeCl
 /**
  * Creates a client for one destination. Options are validated now: a bad
  * option throws a LogferryError naming the field; nothing fails later for it.
+ * Without an `onError` hook, reports go to stderr (never silently nowhere).
  */
 export function createClient(options: unknown, hooks: ClientHooks = { exitHooks: true }): Client {
   const { dispatcher, rest } = takeDispatcher(options);
-  return createClientFromResolved(parseOptions(rest), dispatcher ? { ...hooks, dispatcher } : hooks);
+  const withReports: NodeClientHooks = { ...hooks, onError: hooks.onError ?? writeErrorLine };
+  return createClientFromResolved(parseOptions(rest), dispatcher ? { ...withReports, dispatcher } : withReports);
 }
 
 /** `options.dispatcher`, an object and not an option (the schema is plain data), taken out before options are parsed. */
