@@ -19,6 +19,8 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const faults = new FaultController((ms) => {
     datamix.sessionTtlMs = ms;
   });
+  datamix.refusedKeys = faults.refusedKeys;
+  initialState.refusedKeys = faults.refusedKeys;
   const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, faults, violations });
   const port = await server.listen();
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
