@@ -7,6 +7,7 @@ import { createSink } from '../protocols/createSink.js';
 import type { Dispatcher } from 'undici';
 import { createHttp } from '../transport/createHttp.js';
 import { installExitHooks, installSignalHandlers } from './signals.js';
+import { readKeyFiles } from './keyFile.js';
 import { Spool } from './spool.js';
 import { writeErrorLine } from './stderrLine.js';
 
@@ -36,17 +37,19 @@ export interface NodeClientHooks extends ClientHooks {
 }
 
 /** The same as createClient, for options already parsed (entry points parse once at their edge). */
-export function createClientFromResolved(options: ResolvedOptions, hooks: NodeClientHooks): Client {
+export function createClientFromResolved(resolved: ResolvedOptions, hooks: NodeClientHooks): Client {
+  const secrets = secretsOfOptions(resolved);
+  const { options, keys } = readKeyFiles(resolved, secrets);
   const counters = emptyStats();
   // One keep-alive connection per lane: a lane has at most one request in flight.
   const lanes = options.sink.type === 'datamix' ? options.sink.sessions : 1;
   const http = createHttp({ connections: lanes, ...(hooks.dispatcher ? { dispatcher: hooks.dispatcher } : {}) });
-  const sink = createSink(options, http, { sessionCreated: () => counters.sessionsCreated++ });
+  const sink = createSink(options, http, { sessionCreated: () => counters.sessionsCreated++ }, keys);
   return new Pipeline(options, hooks, {
     sink,
     counters,
     transport: http,
-    secrets: secretsOfOptions(options),
+    secrets,
     ...(options.spool ? { spool: new Spool(options.spool.path, options.spool.maxBytes) } : {}),
     ...(hooks.exitHooks ? { lifecycle: processHooks(options) } : {}),
   });

@@ -64,7 +64,12 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
   let client: Client | undefined;
   if (options) {
     const levels = levelMapFor(options.levels, setup.levels);
-    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey: setup.messageKey ?? 'msg' });
+    try {
+      client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey: setup.messageKey ?? 'msg' });
+    } catch (error) {
+      // A key file that cannot be read: reported like a bad option, never thrown into the host app.
+      setup.onError(error instanceof LogferryError ? error : new LogferryError('LOGFERRY_WORKER', String(error)));
+    }
   }
   const active = client;
   const maxWaiting = Math.min(MAX_WAITING_CHARS, (options?.buffer.maxBytes ?? Infinity) / 4);

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
 import { LogferryError, redact } from '../errors/logferryError.js';
 import { DATAMIX_LEVELS } from '../record/levels.js';
+import { KEY_FILES, type KeyFileSpec } from './keyFiles.js';
 
 /*
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
@@ -21,6 +22,8 @@ const int = (min: number, max = Infinity) => z.int().check(z.minimum(min), z.max
 const datamixSink = z.strictObject({
   type: z.literal('datamix'),
   apiKey: z.optional(nonEmpty),
+  /** A file holding the key, read again when Datamix refuses it (see keyFiles.ts). */
+  apiKeyFile: z.optional(nonEmpty),
   url: z._default(url, 'https://datamix.mixbook.com'),
   sessions: z._default(int(1, 64), 1),
 });
@@ -28,6 +31,8 @@ const datamixSink = z.strictObject({
 const initialStateSink = z.strictObject({
   type: z.literal('initialstate'),
   clientKey: z.optional(nonEmpty),
+  /** A file holding the client key, read again when Initial State refuses it (see keyFiles.ts). */
+  clientKeyFile: z.optional(nonEmpty),
   bucketName: z.string().check(z.minLength(1), z.maxLength(200, 'must be at most 200 characters (Initial State limit)')),
   bucketId: z.optional(z.uuid()),
   apiUrl: z._default(url, 'https://api.initialstate.com'),
@@ -133,20 +138,34 @@ export function parseOptions(input: unknown, env: Record<string, string | undefi
   const options = result.data;
   const sink = options.sink;
   if (sink.type === 'datamix') {
-    const apiKey = sink.apiKey ?? env.DATAMIX_API_KEY;
-    if (!apiKey) {
-      throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.apiKey: required (or set the DATAMIX_API_KEY environment variable)');
+    const apiKey = keyOf(sink, env, KEY_FILES[0]);
+    if (apiKey === undefined) {
+      throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.apiKey: required (or set sink.apiKeyFile, or the DATAMIX_API_KEY environment variable)');
     }
     checkUrl('sink.url', sink.url, options.allowInsecure);
     return { ...options, sink: { ...sink, apiKey } };
   }
-  const clientKey = sink.clientKey ?? env.IS_CLIENT_KEY;
-  if (!clientKey) {
-    throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.clientKey: required (or set the IS_CLIENT_KEY environment variable)');
+  const clientKey = keyOf(sink, env, KEY_FILES[1]);
+  if (clientKey === undefined) {
+    throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.clientKey: required (or set sink.clientKeyFile, or the IS_CLIENT_KEY environment variable)');
   }
   checkUrl('sink.apiUrl', sink.apiUrl, options.allowInsecure);
   checkUrl('sink.eventsUrl', sink.eventsUrl, options.allowInsecure);
   return { ...options, sink: { ...sink, clientKey } };
+}
+
+/**
+ * A sink's key: the option, else (with its key file) '' until node/keyFile.ts
+ * has read the file, else the environment; undefined when there is none.
+ * The key and its file together are refused: which one would win is a guess.
+ */
+function keyOf(sink: Record<string, unknown>, env: Record<string, string | undefined>, spec: KeyFileSpec): string | undefined {
+  const key = sink[spec.key];
+  if (sink[spec.file] !== undefined) {
+    if (key !== undefined) throw new LogferryError('LOGFERRY_BAD_OPTION', `sink.${spec.file}: set sink.${spec.key} or sink.${spec.file}, not both`);
+    return '';
+  }
+  return typeof key === 'string' ? key : env[spec.env] || undefined;
 }
 
 /** pino adds its own keys (`$context`, …) to a transport's options: not ours to judge. */

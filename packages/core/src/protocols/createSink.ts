@@ -3,6 +3,7 @@ import { ServerClock } from '../record/timeWindow.js';
 import type { Http } from '../transport/http.js';
 import { DatamixSink } from './datamix/datamixSink.js';
 import { InitialStateSink } from './initialstate/initialStateSink.js';
+import type { KeySource } from './keySource.js';
 import type { Sink } from './sink.js';
 
 export interface SinkEvents {
@@ -10,11 +11,14 @@ export interface SinkEvents {
   sessionCreated?: () => void;
 }
 
+/** Key sources by the key option they stand for (see node/keyFile.ts): `apiKey`, `clientKey`. */
+export type SinkKeys = Partial<Record<string, KeySource>>;
+
 /** The sink for the options' API, speaking through `http`. */
-export function createSink(options: ResolvedOptions, http: Http, events: SinkEvents = {}): Sink {
+export function createSink(options: ResolvedOptions, http: Http, events: SinkEvents = {}, keys: SinkKeys = {}): Sink {
   const timeoutMs = options.retry.requestTimeoutMs;
   if (options.sink.type === 'datamix') {
-    return new DatamixSink(options.sink, options.stale, timeoutMs, http, new ServerClock(), events.sessionCreated ?? (() => undefined));
+    return new DatamixSink(options.sink, options.stale, timeoutMs, http, new ServerClock(), events.sessionCreated ?? (() => undefined), keys.apiKey);
   }
-  return new InitialStateSink(options.sink, timeoutMs, http);
+  return new InitialStateSink(options.sink, timeoutMs, http, keys.clientKey);
 }

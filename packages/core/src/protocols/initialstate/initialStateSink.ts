@@ -10,6 +10,7 @@ import { baseUrl } from '../baseUrl.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import type { SendResult, Sink } from '../sink.js';
 import { sleep } from '../../timing/sleep.js';
+import { keyRefused, type KeySource } from '../keySource.js';
 
 const MAX_SIGNAL = 100;
 
@@ -49,6 +50,8 @@ export class InitialStateSink implements Sink {
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
   private bucketReady = false;
+  /** The client key the bucket was created with. */
+  private bucketKey: string | undefined;
   /** The bucket request open() started; the first send takes its outcome. */
   private opening: Promise<SendResult | undefined> | undefined;
   private readonly pacer: Pacer;
@@ -65,6 +68,8 @@ export class InitialStateSink implements Sink {
     private readonly options: InitialStateSinkOptions,
     private readonly requestTimeoutMs: number,
     private readonly http: Http,
+    /** With `sink.clientKeyFile`: where each request's key comes from. */
+    private readonly keys?: KeySource,
   ) {
     this.bucketId = options.bucketId ?? uuidV5(options.bucketName);
     this.pacer = new Pacer(options.requestsPerSecond);
@@ -87,13 +92,15 @@ export class InitialStateSink implements Sink {
   }
 
   private authError(status: number, where: string): SendResult {
-    return {
-      kind: 'fatal',
-      error: new LogferryError(
-        'LOGFERRY_AUTH_FAILED',
-        `Initial State refused the client key (HTTP ${status} on ${where}): check sink.clientKey or IS_CLIENT_KEY; logs are not being delivered`,
-      ),
-    };
+    const error = new LogferryError(
+      'LOGFERRY_AUTH_FAILED',
+      `Initial State refused the client key (HTTP ${status} on ${where}): check sink.clientKey or IS_CLIENT_KEY; logs are not being delivered`,
+    );
+    return keyRefused(this.keys, { kind: 'fatal', error }, 'Initial State', status);
+  }
+
+  private clientKey(): string {
+    return this.keys?.current() ?? this.options.clientKey;
   }
 
   private async paced(url: URL, body: string | Uint8Array, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
@@ -104,8 +111,10 @@ export class InitialStateSink implements Sink {
   }
 
   private async ensureBucket(signal: AbortSignal): Promise<SendResult | undefined> {
-    if (this.bucketReady) return undefined;
-    const body = JSON.stringify({ bucketId: this.bucketId, bucketName: this.options.bucketName, clientKey: this.options.clientKey });
+    // A bucket belongs to the key that created it: a rotated key creates it again (the request is idempotent).
+    if (this.bucketReady && this.bucketKey === this.clientKey()) return undefined;
+    const key = this.clientKey();
+    const body = JSON.stringify({ bucketId: this.bucketId, bucketName: this.options.bucketName, clientKey: key });
     let res: HttpResponse;
     try {
       res = await this.paced(this.bucketsUrl, body, {}, signal);
@@ -114,6 +123,8 @@ export class InitialStateSink implements Sink {
     }
     if (res.status >= 200 && res.status < 300) {
       this.bucketReady = true;
+      this.bucketKey = key;
+      this.keys?.accepted();
       return undefined;
     }
     const meaning = statusMeaning(res.status);
@@ -171,12 +182,15 @@ export class InitialStateSink implements Sink {
     if (bucketFailed) return bucketFailed;
     let res: HttpResponse;
     try {
-      res = await this.paced(this.eventsUrl, this.bodyFor(records), { 'x-is-clientkey': this.options.clientKey }, signal);
+      res = await this.paced(this.eventsUrl, this.bodyFor(records), { 'x-is-clientkey': this.clientKey() }, signal);
     } catch (error) {
       return { kind: 'retry', ambiguous: mayHaveBeenSent(error), error: new LogferryError('LOGFERRY_HTTP', `Initial State events request failed: ${(error as Error).message}`) };
     }
     const delivered: SendResult = { kind: 'delivered', rejected: [], outOfWindow: [], restamped: 0, duplicateAvoided: false };
-    if (res.status >= 200 && res.status < 300) return delivered;
+    if (res.status >= 200 && res.status < 300) {
+      this.keys?.accepted();
+      return delivered;
+    }
     const meaning = statusMeaning(res.status);
     if (meaning === 'auth') return this.authError(res.status, 'POST /batch_logs');
     // Too large, or (Initial State's own) one bad event spoiling the whole batch: halve until it is isolated.
