@@ -3,6 +3,7 @@ import { en } from 'zod/v4/locales';
 import { LogferryError, redact } from '../errors/logferryError.js';
 import { DATAMIX_LEVELS } from '../record/levels.js';
 import { KEY_FILES, type KeyFileSpec } from './keyFiles.js';
+import { setField } from '../record/messageText.js';
 
 /*
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
@@ -172,7 +173,8 @@ function keyOf(sink: Record<string, unknown>, env: Record<string, string | undef
 function withoutHostKeys(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) if (!key.startsWith('$')) out[key] = value;
+  // setField: an own `__proto__` key must stay a key (plain assignment would make it out's prototype, which zod then trips on).
+  for (const [key, value] of Object.entries(input)) if (!key.startsWith('$')) setField(out, key, value);
   return out;
 }
 
