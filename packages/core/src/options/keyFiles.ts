@@ -11,3 +11,8 @@ export const KEY_FILES = [
 ] as const;
 
 export type KeyFileSpec = (typeof KEY_FILES)[number];
+
+/** The entry for a key option (`apiKey` → its file option and environment variable). */
+export function keyFileFor(key: KeyFileSpec['key']): KeyFileSpec {
+  return KEY_FILES.find((spec) => spec.key === key) as KeyFileSpec;
+}

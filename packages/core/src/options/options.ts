@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
 import { LogferryError, redact } from '../errors/logferryError.js';
 import { DATAMIX_LEVELS } from '../record/levels.js';
-import { KEY_FILES, type KeyFileSpec } from './keyFiles.js';
+import { keyFileFor, type KeyFileSpec } from './keyFiles.js';
 import { setField } from '../record/messageText.js';
 
 /*
@@ -139,14 +139,14 @@ export function parseOptions(input: unknown, env: Record<string, string | undefi
   const options = result.data;
   const sink = options.sink;
   if (sink.type === 'datamix') {
-    const apiKey = keyOf(sink, env, KEY_FILES[0]);
+    const apiKey = keyOf(sink, env, keyFileFor('apiKey'));
     if (apiKey === undefined) {
       throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.apiKey: required (or set sink.apiKeyFile, or the DATAMIX_API_KEY environment variable)');
     }
     checkUrl('sink.url', sink.url, options.allowInsecure);
     return { ...options, sink: { ...sink, apiKey } };
   }
-  const clientKey = keyOf(sink, env, KEY_FILES[1]);
+  const clientKey = keyOf(sink, env, keyFileFor('clientKey'));
   if (clientKey === undefined) {
     throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.clientKey: required (or set sink.clientKeyFile, or the IS_CLIENT_KEY environment variable)');
   }
