@@ -85,8 +85,10 @@ describe('pino, sink.apiKeyFile, the key revoked before the file is rewritten', 
     });
     await emu.waitFor(() => emu.datamix.received >= 200, 60_000);
     emu.faults.refuseKey(KEY_A);
-    // The server refuses A (the revoked session, then a new session with A): only then does the file change.
-    await emu.waitFor(() => sessionRefusals(emu) >= 1, 30_000);
+    // The server refuses A (the revoked session, then a new session with A), the file is read (still A) and the
+    // refusal reported: only then does the file change, so the next read is the one 30 s later.
+    await emu.waitFor(() => child.stderr().includes('LOGFERRY_AUTH_FAILED'), 30_000);
+    expect(sessionRefusals(emu)).toBe(1);
     const before = emu.datamix.received;
     rotate(path, KEY_B);
     await emu.waitFor(() => emu.datamix.received >= COUNT, 120_000);

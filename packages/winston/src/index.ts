@@ -253,6 +253,8 @@ export class LogferryTransport extends TransportStream {
     this.finalStats = await untilDeadline(this.stats(), deadline);
     await new Promise<void>((resolve) => {
       thread.once('close', () => resolve());
+      // The worker is unref'd: without this the app's loop could empty and the process exit before 'close' (and 'finish').
+      thread.ref();
       thread.end();
     });
   }
