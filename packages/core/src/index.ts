@@ -4,6 +4,7 @@ export type { Client, ClientHooks } from './pipeline/client.js';
 export { parseOptions, type LogferryOptionsInput, type LogferryOptions, type ParsedOptions, type ResolvedOptions } from './options/options.js';
 export { LogferryError, type LogferryErrorCode } from './errors/logferryError.js';
 export { errorLine } from './errors/errorLine.js';
+export { writeErrorLine } from './node/stderrLine.js';
 export { timeOf } from './record/time.js';
 export { LevelMap, levelMapFor, type DatamixLevel } from './record/levels.js';
 export { safeStringify, setField } from './record/messageText.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatRecordText, messageOf, safeStringify } from '../src/record/messageText.js';
+import { formatRecordText, MAX_DEPTH, messageOf, safeStringify } from '../src/record/messageText.js';
 
 // A fixed seed keeps every run identical; raise numRuns locally to explore more.
 fc.configureGlobal({ seed: 0x10f3e77 });
@@ -65,6 +65,18 @@ describe('formatRecordText', () => {
 });
 
 describe('safeStringify', () => {
+  it('cuts what is nested deeper than MAX_DEPTH and marks it, instead of overflowing the stack (10,000 levels threw RangeError)', () => {
+    let deep: unknown = 'leaf';
+    for (let d = 0; d < 10_000; d++) deep = { d: deep };
+    const out = safeStringify({ a: deep });
+    expect(out.startsWith('{"a":{"d":{"d":')).toBe(true);
+    expect(out).toContain(`"[cut: nested deeper than ${MAX_DEPTH} levels]"`);
+    expect(() => JSON.parse(out) as unknown).not.toThrow();
+    let shallow: unknown = 'leaf';
+    for (let d = 0; d < MAX_DEPTH - 2; d++) shallow = [shallow];
+    expect(safeStringify({ a: shallow })).toBe(JSON.stringify({ a: shallow }));
+  });
+
   it('plain values as JSON.stringify', () => {
     expect(safeStringify({ a: [1, 'x', null] })).toBe('{"a":[1,"x",null]}');
     expect(safeStringify('s')).toBe('"s"');

@@ -76,6 +76,17 @@ describe('parseOptions: keys from the environment', () => {
   });
 });
 
+describe('parseOptions: an own __proto__ key', () => {
+  it('is an unknown option like any other, not the prototype of what zod reads (an Int16Array there threw a TypeError)', () => {
+    const input = JSON.parse('{"sink":{"type":"datamix","apiKey":"secret-key-1234"},"__proto__":{"x":1}}') as unknown;
+    const error = failure(input);
+    expect(error.message).toContain('Unrecognized key');
+    const typed = { sink: { type: 'datamix', apiKey: 'secret-key-1234' } };
+    Object.defineProperty(typed, '__proto__', { value: new Int16Array(0), enumerable: true });
+    expect(failure(typed).code).toBe('LOGFERRY_BAD_OPTION');
+  });
+});
+
 describe('parseOptions: errors name the field', () => {
   it('wrong type for batch.maxEvents', () => {
     const e = failure({ sink: { type: 'datamix', apiKey: 'k' }, batch: { maxEvents: 'many' } });

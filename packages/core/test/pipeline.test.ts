@@ -190,7 +190,9 @@ describe('pipeline with a scripted sink', { timeout: 10_000 }, () => {
     await vi.advanceTimersByTimeAsync(100);
     await closing;
     expect(p.stats()).toMatchObject({ dropped: 4, droppedReasons: { exit: 4 } });
-    expect(errors.map((e) => e.message)).toEqual(['log records dropped: 4 (exit); set spool.path to keep them']);
+    expect(errors.map((e) => e.message)).toEqual([
+      'log records dropped: 4 (exit: not delivered within exitTimeoutMs (100 ms); the API had not answered); set spool.path to keep them',
+    ]);
   });
 
   it('a fatal answer (bad key) stops sending: what is queued and what follows is counted once, the key never shown', async () => {

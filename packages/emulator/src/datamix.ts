@@ -12,6 +12,8 @@ import type { ViolationLog } from './violations.js';
 const LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error', 'fatal']);
 
 interface SessionState {
+  /** The API key it was created with (a revoked key's sessions are refused too). */
+  key: string;
   info: DatamixSessionInfo;
   parts: DatamixDestinationParts;
   /** One request per session at a time: the token chain makes parallel requests ambiguous. */
@@ -43,6 +45,8 @@ function formatTime(ms: number): string {
 export class DatamixService {
   readonly view: DatamixView = { records: [], received: 0, rejected: [], rejectedTotal: 0, sessions: [], sessionCreations: 0, requests: [], requestsTotal: 0 };
   sessionTtlMs: number;
+  /** Keys refused as revoked (faults.refuseKey). */
+  refusedKeys: ReadonlySet<string> = new Set();
   private readonly tokens = new Map<string, TokenState>();
 
   constructor(
@@ -90,6 +94,7 @@ export class DatamixService {
       this.violations.add('datamix', 'bad-api-key', 'POST /sessions with an unknown api key');
       return errorReply(401, 'invalid api key');
     }
+    if (this.refusedKeys.has(key)) return errorReply(401, 'api key revoked');
 
     const now = this.clock();
     const info: DatamixSessionInfo = {
@@ -99,7 +104,7 @@ export class DatamixService {
       expiresAt: now + this.sessionTtlMs,
       requests: 0,
     };
-    const session: SessionState = { info, parts, busy: false };
+    const session: SessionState = { key, info, parts, busy: false };
     const token = newToken();
     this.tokens.set(token, { session, state: 'current' });
     this.view.sessions.push(info);
@@ -129,6 +134,7 @@ export class DatamixService {
       this.violations.add('datamix', 'stale-token', `session ${session.info.id}: token already used by an earlier request`);
       return errorReply(409, 'stale session token: already used');
     }
+    if (this.refusedKeys.has(session.key)) return errorReply(401, 'session revoked: its api key was revoked');
     if (this.clock() > session.info.expiresAt) {
       this.violations.add('datamix', 'expired-token', `session ${session.info.id} expired at ${formatTime(session.info.expiresAt)}`);
       return errorReply(401, 'session expired');

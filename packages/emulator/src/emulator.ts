@@ -20,7 +20,10 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const faults = new FaultController((ms) => {
     datamix.sessionTtlMs = ms;
   });
+  datamix.refusedKeys = faults.refusedKeys;
+  initialState.refusedKeys = faults.refusedKeys;
   const initialStateEvents = new InitialStateEventsService(resolved.initialStateEvents, clock, violations, faults.eventQuota);
+  initialStateEvents.refusedKeys = faults.refusedKeys;
   const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, initialStateEvents, faults, violations });
   const port = await server.listen();
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;

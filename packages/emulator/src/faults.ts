@@ -75,6 +75,8 @@ export class FaultController implements EmulatorFaults {
   private rates: FailRateRule[] = [];
   private downUntil = 0;
   private hangSessionsUntil = 0;
+  /** Keys refused as revoked (see refuseKey); the services read this set. */
+  readonly refusedKeys = new Set<string>();
 
   constructor(private readonly onSessionTtl: (ms: number) => void) {}
 
@@ -139,7 +141,13 @@ export class FaultController implements EmulatorFaults {
     this.onSessionTtl(ms);
   }
 
+  refuseKey(key: string): void {
+    if (typeof key !== 'string' || key === '') throw badOption('refuseKey key must be a non-empty string');
+    this.refusedKeys.add(key);
+  }
+
   clear(): void {
+    this.refusedKeys.clear();
     this.queue = [];
     this.rates = [];
     this.downUntil = 0;

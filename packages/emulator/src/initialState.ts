@@ -31,6 +31,8 @@ export class InitialStateService {
   readonly view: InitialStateView = { buckets: [], bucketCreations: 0, events: [], received: 0, requests: [], requestsTotal: 0 };
   /** clientKey -> lower-cased bucketId -> bucket. Buckets belong to the key that registered them. */
   private readonly buckets = new Map<string, Map<string, InitialStateBucketInfo>>();
+  /** Client keys refused as revoked (faults.refuseKey). */
+  refusedKeys: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly options: ResolvedOptions['initialState'],
@@ -70,6 +72,7 @@ export class InitialStateService {
       this.violations.add('initialstate', 'bad-client-key', 'POST /api/v1/buckets with an unknown clientKey');
       return errorReply(401, 'invalid clientKey');
     }
+    if (this.refusedKeys.has(clientKey)) return errorReply(401, 'clientKey revoked');
     if (!isGuid(bucketId)) return this.reject('bad-guid', `bucketId must be a GUID (8-4-4-4-12 hex), got ${describeValue(bucketId)}`);
     if (typeof bucketName !== 'string' || bucketName === '' || bucketName.length > MAX_BUCKET_NAME) {
       return this.reject('bad-bucket-name', `bucketName must be a string of 1..${MAX_BUCKET_NAME} characters, got ${describeValue(bucketName)}`);
@@ -104,6 +107,7 @@ export class InitialStateService {
       this.violations.add('initialstate', 'bad-client-key', 'POST /batch_logs with an unknown X-IS-ClientKey');
       return errorReply(403, 'invalid X-IS-ClientKey');
     }
+    if (this.refusedKeys.has(clientKey)) return errorReply(401, 'X-IS-ClientKey revoked');
     const notJson = this.checkContentType(call);
     if (notJson !== undefined) return notJson;
     // A server limit, not a protocol rule: the client is expected to split and retry, so no violation.

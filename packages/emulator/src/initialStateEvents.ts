@@ -50,6 +50,8 @@ export class InitialStateEventsService {
   /** accessKey -> bucketKey -> bucket. Bucket keys are unique per access key. */
   private readonly buckets = new Map<string, Map<string, InitialStateEventsBucket>>();
   private readonly limiter: RateLimiter;
+  /** Keys the refuseKey fault revoked (a rotation test): refused as a revoked key is. */
+  refusedKeys: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly options: ResolvedEventsOptions,
@@ -173,6 +175,7 @@ export class InitialStateEventsService {
       this.violations.add(API, 'bad-access-key', `${where} with an unknown X-IS-AccessKey`);
       return { reply: jsonReply(403, 'ACCESS_DENIED_KEY') };
     }
+    if (this.refusedKeys.has(accessKey)) return { reply: apiError(401, 'UNAUTHORIZED', 'access key revoked') };
     const rate = this.limiter.take(accessKey);
     if (!rate.allowed) return { reply: apiError(429, 'TOO_MANY_REQUESTS', 'rate limit exceeded; see Retry-After', rate.headers) };
     return { accessKey, headers: rate.headers };

@@ -170,6 +170,14 @@ export interface EmulatorFaults {
   quota(events: number): void;
   /** TTL of sessions created from now on. */
   setSessionTtl(ms: number): void;
+  /**
+   * Key rotation: from now on (until `clear()`), `key` is refused as a revoked
+   * key is: Datamix POST /sessions answers 401 and logs requests on sessions
+   * created with it answer 401; Initial State requests with it as the client
+   * key answer 401. Other configured keys keep working. Not a violation: the
+   * client did nothing wrong.
+   */
+  refuseKey(key: string): void;
   /** Remove every fault. */
   clear(): void;
   /** Every fault actually applied. */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
-import { createWorkerStream, errorLine, installSignalHandlers, type LogferryError, type LogferryOptions } from '@logferry/core';
+import { createWorkerStream, installSignalHandlers, writeErrorLine, type LogferryError, type LogferryOptions } from '@logferry/core';
 import type { Writable } from 'node:stream';
 import { receivePinoConfig } from './pinoConfig.js';
 
@@ -17,7 +17,7 @@ async function loadHandler(path: string | undefined): Promise<ErrorHandler | und
     const mod = (await import(url)) as { default?: unknown };
     return typeof mod.default === 'function' ? (mod.default as ErrorHandler) : undefined;
   } catch (error) {
-    process.stderr.write(`[logferry] could not load onError module "${path}": ${(error as Error).message}\n`);
+    writeErrorLine({ code: 'LOGFERRY_BAD_OPTION', message: `onError: could not load the module "${path}": ${(error as Error).message}` });
     return undefined;
   }
 }
@@ -26,13 +26,14 @@ async function loadHandler(path: string | undefined): Promise<ErrorHandler | und
  * The pino transport: pino runs this in its worker thread
  * (`pino.transport({ target: '@logferry/pino', options })`). Every rule lives in
  * @logferry/core; this only wires pino's worker to it, with what pino's config
- * handshake says (custom levels, messageKey). Errors go to stderr
- * (rate-limited by core) and to the optional `onError` module.
+ * handshake says (custom levels, messageKey). Errors go to fd 2, written
+ * synchronously (rate-limited by core; a worker's process.stderr would lose
+ * them at exit), and to the optional `onError` module.
  */
 export default async function logferryTransport(options: Record<string, unknown> = {}): Promise<Writable> {
   const handler = await loadHandler(typeof options.onError === 'string' ? options.onError : undefined);
   const onError = (error: LogferryError): void => {
-    process.stderr.write(errorLine(error));
+    writeErrorLine(error);
     try {
       handler?.({ code: error.code, message: error.message });
     } catch {
@@ -40,7 +41,10 @@ export default async function logferryTransport(options: Record<string, unknown>
     }
   };
   if (options.handleSignals === true) {
-    process.stderr.write('[logferry] handleSignals: pino runs transports in a worker thread, which gets no signals; call handleSignals(logger) from @logferry/pino on the main thread\n');
+    writeErrorLine({
+      code: 'LOGFERRY_BAD_OPTION',
+      message: 'handleSignals: pino runs transports in a worker thread, which gets no signals; call handleSignals(logger) from @logferry/pino on the main thread',
+    });
   }
   return createWorkerStream(options, { ...(await receivePinoConfig()), onError });
 }
@@ -75,7 +79,7 @@ export function createTransport(options: LogferryOptions): PinoTransportStream {
   stream.on('error', (error: Error) => {
     if (told) return;
     told = true;
-    process.stderr.write(errorLine({ code: 'LOGFERRY_WORKER', message: `the logferry worker stopped (${error.message}); further records are dropped` }));
+    writeErrorLine({ code: 'LOGFERRY_WORKER', message: `the logferry worker stopped (${error.message}); further records are dropped` });
   });
   return stream;
 }

@@ -16,7 +16,7 @@ import {
 } from '@logferry/core';
 import { fastLevelsFor, readerSetup, recordOf, writeLine, type WinstonInfo } from './wire.js';
 import type { WinstonWorkerData } from './worker.js';
-import { ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
+import { closeByRequest, ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
 
 /** logferry's options plus winston-transport's (level, silent, handleExceptions, and `format` as a winston Format object). */
 export type LogferryTransportOptions = Omit<LogferryOptions, 'format'> &
@@ -44,6 +44,15 @@ function endAtExit(stream: Thread): void {
   } catch {
     // The worker is gone: nothing more can be delivered from here.
   }
+}
+
+/** `promise`'s value, or undefined once `deadline` (ms since the epoch) has passed. */
+function untilDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -131,8 +140,11 @@ export class LogferryTransport extends TransportStream {
     thread.on('error', (error: Error) => this.workerDied(error));
     // Like pino: the worker does not keep the app alive; at exit, end() blocks until the
     // worker has delivered (or spooled) what is pending, within its exit deadline.
+    // beforeExit (the app's loop went idle, it is done): close within exitTimeoutMs. A flush
+    // here kept the process alive: for good, as each flush emptied the loop again, or for
+    // retry.maxElapsedMs while the API was down.
     const atExit = (): void => endAtExit(thread);
-    const beforeExit = (): void => thread.flush(() => undefined);
+    const beforeExit = (): void => void this.close();
     thread.on('ready', () => thread.unref());
     process.on('exit', atExit);
     process.on('beforeExit', beforeExit);
@@ -227,6 +239,12 @@ export class LogferryTransport extends TransportStream {
     return this.closing;
   }
 
+  /**
+   * Settles within `exitTimeoutMs`, whatever the API does: the worker is told
+   * the deadline, delivery is awaited (async, the app keeps running) until
+   * then, and end() makes the worker spool or report what is left and stop.
+   * The blocking part of end() is then short.
+   */
   private async shutdown(): Promise<void> {
     if (this.inline) {
       await this.inline.close();
@@ -234,11 +252,14 @@ export class LogferryTransport extends TransportStream {
     }
     const thread = this.thread;
     if (!thread || thread.closed) return;
-    // Deliver first (async, the app keeps running), then end: the blocking part of end() is then short.
-    await this.flush();
-    this.finalStats = await this.stats();
+    const deadline = Date.now() + this.resolved.exitTimeoutMs;
+    thread.emit('message', closeByRequest(deadline));
+    await untilDeadline(this.flush(), deadline);
+    this.finalStats = await untilDeadline(this.stats(), deadline);
     await new Promise<void>((resolve) => {
       thread.once('close', () => resolve());
+      // The worker is unref'd: without this the app's loop could empty and the process exit before 'close' (and 'finish').
+      thread.ref();
       thread.end();
     });
   }

@@ -28,6 +28,22 @@ export function statsRequest(id: number): StatsRequest {
   return { code: 'LOGFERRY_STATS', id };
 }
 
+/** Tells the worker when the transport's close must be done (see WorkerStream.closeBy). */
+export interface CloseByRequest {
+  code: 'LOGFERRY_CLOSE_BY';
+  at: number;
+}
+
+export function closeByRequest(at: number): CloseByRequest {
+  return { code: 'LOGFERRY_CLOSE_BY', at };
+}
+
+export function isCloseByRequest(message: unknown): message is CloseByRequest {
+  if (typeof message !== 'object' || message === null) return false;
+  const { code, at } = message as { code?: unknown; at?: unknown };
+  return code === 'LOGFERRY_CLOSE_BY' && typeof at === 'number';
+}
+
 /** thread-stream's own messages (FLUSH and others) share the port: only ours pass. */
 export function isStatsRequest(message: unknown): message is StatsRequest {
   if (typeof message !== 'object' || message === null) return false;

@@ -1,6 +1,7 @@
 import { LogferryError } from '../errors/logferryError.js';
 import { createHttp } from '../transport/createHttp.js';
 import { parseOptions } from '../options/options.js';
+import { readKeyFiles } from './keyFile.js';
 import { createSession } from '../protocols/datamix/session.js';
 
 /** What a browser needs to log straight to Datamix for one session: never the API key. */
@@ -19,8 +20,11 @@ export interface BrowserSession {
  * LogferryError: LOGFERRY_AUTH_FAILED for a refused key, LOGFERRY_HTTP for
  * any other failed request, LOGFERRY_PROTOCOL for an answer that is not a session.
  */
-export async function createBrowserSession(options: { sink: { type: 'datamix'; apiKey?: string; url?: string }; allowInsecure?: boolean }): Promise<BrowserSession> {
-  const resolved = parseOptions(options);
+export async function createBrowserSession(options: {
+  sink: { type: 'datamix'; apiKey?: string; apiKeyFile?: string; url?: string };
+  allowInsecure?: boolean;
+}): Promise<BrowserSession> {
+  const resolved = readKeyFiles(parseOptions(options)).options;
   if (resolved.sink.type !== 'datamix') throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.type: browser sessions exist only for datamix');
   const http = createHttp({ connections: 1 });
   try {

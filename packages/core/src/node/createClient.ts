@@ -7,12 +7,14 @@ import { createSink } from '../protocols/createSink.js';
 import type { Dispatcher } from 'undici';
 import { createHttp } from '../transport/createHttp.js';
 import { installExitHooks, installSignalHandlers } from './signals.js';
+import { readKeyFiles } from './keyFile.js';
 import { Spool } from './spool.js';
+import { writeErrorLine } from './stderrLine.js';
 
 /** The process hooks a main-thread client installs: flush on beforeExit, spool at exit, and signals when asked. */
 function processHooks(options: ResolvedOptions): (client: Client) => () => void {
   return (client) => {
-    const off = [installExitHooks(() => client.flush(), () => client.closeSync())];
+    const off = [installExitHooks(client, options.exitTimeoutMs)];
     if (options.handleSignals) {
       off.push(
         installSignalHandlers({
@@ -35,17 +37,19 @@ export interface NodeClientHooks extends ClientHooks {
 }
 
 /** The same as createClient, for options already parsed (entry points parse once at their edge). */
-export function createClientFromResolved(options: ResolvedOptions, hooks: NodeClientHooks): Client {
+export function createClientFromResolved(resolved: ResolvedOptions, hooks: NodeClientHooks): Client {
+  const secrets = secretsOfOptions(resolved);
+  const { options, keys } = readKeyFiles(resolved, secrets);
   const counters = emptyStats();
   // One keep-alive connection per lane: a lane has at most one request in flight.
   const lanes = options.sink.type === 'datamix' ? options.sink.sessions : 1;
   const http = createHttp({ connections: lanes, ...(hooks.dispatcher ? { dispatcher: hooks.dispatcher } : {}) });
-  const sink = createSink(options, http, { sessionCreated: () => counters.sessionsCreated++ });
+  const sink = createSink(options, http, { sessionCreated: () => counters.sessionsCreated++ }, keys);
   return new Pipeline(options, hooks, {
     sink,
     counters,
     transport: http,
-    secrets: secretsOfOptions(options),
+    secrets,
     ...(options.spool ? { spool: new Spool(options.spool.path, options.spool.maxBytes) } : {}),
     ...(hooks.exitHooks ? { lifecycle: processHooks(options) } : {}),
   });
@@ -60,10 +64,12 @@ export type ClientOptions = LogferryOptions & {
 /**
  * Creates a client for one destination. Options are validated now: a bad
  * option throws a LogferryError naming the field; nothing fails later for it.
+ * Without an `onError` hook, reports go to stderr (never silently nowhere).
  */
 export function createClient(options: ClientOptions, hooks: ClientHooks = { exitHooks: true }): Client {
   const { dispatcher, rest } = takeDispatcher(options);
-  return createClientFromResolved(parseOptions(rest), dispatcher ? { ...hooks, dispatcher } : hooks);
+  const withReports: NodeClientHooks = { ...hooks, onError: hooks.onError ?? writeErrorLine };
+  return createClientFromResolved(parseOptions(rest), dispatcher ? { ...withReports, dispatcher } : withReports);
 }
 
 /** `options.dispatcher`, an object and not an option (the schema is plain data), taken out before options are parsed. */

@@ -4,16 +4,32 @@
  * no signals, so these are always installed where the app runs.
  */
 
-/** beforeExit (the loop went idle): flush. exit (nothing async runs again): hand what is left to `onExit`. */
-export function installExitHooks(flush: () => Promise<void>, onExit: () => void): () => void {
+/** What the exit hooks drive: a client on this thread. */
+export interface ExitHookTarget {
+  flush(): Promise<void>;
+  close(withinMs?: number): Promise<void>;
+  closeSync(): void;
+}
+
+/**
+ * beforeExit (the loop went idle): flush, for at most `timeoutMs`; past that
+ * (the API is down or hangs, and retries would keep the process alive for
+ * `retry.maxElapsedMs`) close now, so what is left is spooled or reported and
+ * the process exits. exit (nothing async runs again): closeSync.
+ */
+export function installExitHooks(client: ExitHookTarget, timeoutMs: number): () => void {
   let flushing = false;
   const beforeExit = (): void => {
     if (flushing) return;
     flushing = true;
-    void flush().finally(() => {
+    const late = setTimeout(() => void client.close(0), timeoutMs);
+    late.unref();
+    void client.flush().finally(() => {
+      clearTimeout(late);
       flushing = false;
     });
   };
+  const onExit = (): void => client.closeSync();
   process.on('beforeExit', beforeExit);
   process.on('exit', onExit);
   return () => {

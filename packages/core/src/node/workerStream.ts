@@ -27,6 +27,14 @@ export interface WorkerStreamSetup {
 export type WorkerStream = Writable & {
   flush(cb: (err?: Error | null) => void): void;
   stats(): Stats | Pick<Stats, 'dropped'>;
+  /**
+   * The host's end() must be done by `at` (ms since the epoch): the close at
+   * the stream's end gets only what is left of that deadline, not a whole
+   * `exitTimeoutMs` more.
+   */
+  closeBy(at: number): void;
+  /** The stream is ending (its end() was called): the host's thread is blocked in end() or exiting, so reports should not wait on it. */
+  closing(): boolean;
 };
 
 /** Lines split per event-loop turn before yielding to I/O (see splitFrom). */
@@ -56,12 +64,19 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
   let client: Client | undefined;
   if (options) {
     const levels = levelMapFor(options.levels, setup.levels);
-    client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey: setup.messageKey ?? 'msg' });
+    try {
+      client = createClientFromResolved(options, { levels, onError: setup.onError, exitHooks: false, openAtStart: true, messageKey: setup.messageKey ?? 'msg' });
+    } catch (error) {
+      // A key file that cannot be read: reported like a bad option, never thrown into the host app.
+      setup.onError(error instanceof LogferryError ? error : new LogferryError('LOGFERRY_WORKER', String(error)));
+    }
   }
   const active = client;
   const maxWaiting = Math.min(MAX_WAITING_CHARS, (options?.buffer.maxBytes ?? Infinity) / 4);
   let dropped = 0;
   let partial = '';
+  let ending = false;
+  let deadlineAt: number | undefined;
 
   const onLine = (line: string): void => {
     if (!active) {
@@ -188,11 +203,13 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
       else callback();
     },
     final(callback) {
+      ending = true;
       const finish = (): void => {
         // A last line without its newline: a trailing CR (CRLF) is dropped as on any other line.
         if (partial !== '') emit(partial);
         partial = '';
-        (active ? active.close() : Promise.resolve()).then(() => callback(), (err: Error) => callback(err));
+        const close = active ? active.close(deadlineAt === undefined ? undefined : deadlineAt - Date.now()) : Promise.resolve();
+        close.then(() => callback(), (err: Error) => callback(err));
       };
       if (splitting) afterSplit.push(finish);
       else finish();
@@ -208,5 +225,8 @@ export async function createWorkerStream(rawOptions: unknown, setup: WorkerStrea
     else flushClient();
   };
   const stats = (): Stats | Pick<Stats, 'dropped'> => active?.stats() ?? { dropped };
-  return Object.assign(writable, { flush, stats });
+  const closeBy = (at: number): void => {
+    deadlineAt = Math.min(at, deadlineAt ?? Infinity);
+  };
+  return Object.assign(writable, { flush, stats, closeBy, closing: () => ending });
 }

@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
 import { LogferryError, redact } from '../errors/logferryError.js';
 import { DATAMIX_LEVELS } from '../record/levels.js';
+import { keyFileFor, type KeyFileSpec } from './keyFiles.js';
+import { setField } from '../record/messageText.js';
 
 /*
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
@@ -21,6 +23,8 @@ const int = (min: number, max = Infinity) => z.int().check(z.minimum(min), z.max
 const datamixSink = z.strictObject({
   type: z.literal('datamix'),
   apiKey: z.optional(nonEmpty),
+  /** A file holding the key, read again when Datamix refuses it (see keyFiles.ts). */
+  apiKeyFile: z.optional(nonEmpty),
   url: z._default(url, 'https://datamix.mixbook.com'),
   sessions: z._default(int(1, 64), 1),
 });
@@ -38,6 +42,8 @@ const initialStateLoggingSink = z.strictObject({
   type: z.literal('initialstate'),
   api: z._default(z.literal('logging'), 'logging'),
   clientKey: z.optional(nonEmpty),
+  /** A file holding the client key, read again when Initial State refuses it (see keyFiles.ts). */
+  clientKeyFile: z.optional(nonEmpty),
   bucketName: z.string().check(z.minLength(1), z.maxLength(200, 'must be at most 200 characters (Initial State limit)')),
   bucketId: z.optional(z.uuid()),
   apiUrl: z._default(url, 'https://api.initialstate.com'),
@@ -50,6 +56,8 @@ const initialStateEventsSink = z.strictObject({
   type: z.literal('initialstate'),
   api: z.literal('events'),
   accessKey: z.optional(nonEmpty),
+  /** A file holding the access key, read again when Initial State refuses it (see keyFiles.ts). */
+  accessKeyFile: z.optional(nonEmpty),
   bucketKey: z.optional(
     z.string().check(
       z.minLength(1),
@@ -173,9 +181,9 @@ export function parseOptions(input: unknown, env: Record<string, string | undefi
   const options = result.data;
   const sink = options.sink;
   if (sink.type === 'datamix') {
-    const apiKey = sink.apiKey ?? env.DATAMIX_API_KEY;
-    if (!apiKey) {
-      throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.apiKey: required (or set the DATAMIX_API_KEY environment variable)');
+    const apiKey = keyOf(sink, env, keyFileFor('apiKey'));
+    if (apiKey === undefined) {
+      throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.apiKey: required (or set sink.apiKeyFile, or the DATAMIX_API_KEY environment variable)');
     }
     checkUrl('sink.url', sink.url, options.allowInsecure);
     return { ...options, sink: { ...sink, apiKey } };
@@ -186,9 +194,9 @@ export function parseOptions(input: unknown, env: Record<string, string | undefi
     const backpressure = (input as { buffer?: { backpressure?: boolean } }).buffer?.backpressure ?? false;
     return { ...options, buffer: { ...options.buffer, backpressure }, sink: resolveEventsSink(sink, env, options.allowInsecure) };
   }
-  const clientKey = sink.clientKey ?? env.IS_CLIENT_KEY;
-  if (!clientKey) {
-    throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.clientKey: required (or set the IS_CLIENT_KEY environment variable)');
+  const clientKey = keyOf(sink, env, keyFileFor('clientKey'));
+  if (clientKey === undefined) {
+    throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.clientKey: required (or set sink.clientKeyFile, or the IS_CLIENT_KEY environment variable)');
   }
   checkUrl('sink.apiUrl', sink.apiUrl, options.allowInsecure);
   checkUrl('sink.eventsUrl', sink.eventsUrl, options.allowInsecure);
@@ -199,8 +207,10 @@ type EventsSinkInput = Extract<ParsedOptions['sink'], { api: 'events' }>;
 
 /** The Events API's rules zod cannot say: the key from env, a bucket named somehow, every record fitting one request. */
 function resolveEventsSink(sink: EventsSinkInput, env: Record<string, string | undefined>, allowInsecure: boolean): InitialStateEventsSinkOptions {
-  const accessKey = sink.accessKey ?? env.IS_ACCESS_KEY;
-  if (!accessKey) throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.accessKey: required (or set the IS_ACCESS_KEY environment variable)');
+  const accessKey = keyOf(sink, env, keyFileFor('accessKey'));
+  if (accessKey === undefined) {
+    throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.accessKey: required (or set sink.accessKeyFile, or the IS_ACCESS_KEY environment variable)');
+  }
   if (sink.bucketKey === undefined && sink.bucketName === undefined) {
     throw new LogferryError('LOGFERRY_BAD_OPTION', 'sink.bucketKey: required, or a sink.bucketName to derive a stable one from');
   }
@@ -220,8 +230,8 @@ function resolveEventsSink(sink: EventsSinkInput, env: Record<string, string | u
 
 /** Options that belong to one Initial State API only; `api` picks the API (the logging one by default). */
 const API_ONLY: Record<'logging' | 'events', readonly string[]> = {
-  logging: ['clientKey', 'bucketId', 'eventsUrl'],
-  events: ['accessKey', 'bucketKey', 'maxEventsPerRequest', 'fieldsOnly'],
+  logging: ['clientKey', 'clientKeyFile', 'bucketId', 'eventsUrl'],
+  events: ['accessKey', 'accessKeyFile', 'bucketKey', 'maxEventsPerRequest', 'fieldsOnly'],
 };
 
 /** One API's keys mixed into the other's sink: say which API each belongs to (zod would only call them unrecognized). */
@@ -241,11 +251,26 @@ function checkInitialStateApi(input: unknown): void {
   );
 }
 
+/**
+ * A sink's key: the option, else (with its key file) '' until node/keyFile.ts
+ * has read the file, else the environment; undefined when there is none.
+ * The key and its file together are refused: which one would win is a guess.
+ */
+function keyOf(sink: Record<string, unknown>, env: Record<string, string | undefined>, spec: KeyFileSpec): string | undefined {
+  const key = sink[spec.key];
+  if (sink[spec.file] !== undefined) {
+    if (key !== undefined) throw new LogferryError('LOGFERRY_BAD_OPTION', `sink.${spec.file}: set sink.${spec.key} or sink.${spec.file}, not both`);
+    return '';
+  }
+  return typeof key === 'string' ? key : env[spec.env] || undefined;
+}
+
 /** pino adds its own keys (`$context`, …) to a transport's options: not ours to judge. */
 function withoutHostKeys(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) if (!key.startsWith('$')) out[key] = value;
+  // setField: an own `__proto__` key must stay a key (plain assignment would make it out's prototype, which zod then trips on).
+  for (const [key, value] of Object.entries(input)) if (!key.startsWith('$')) setField(out, key, value);
   return out;
 }
 

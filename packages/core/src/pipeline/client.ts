@@ -49,8 +49,12 @@ export interface Client {
   backlogged(): boolean;
   /** Resolves once everything logged before the call is delivered, rejected, spooled or dropped (and counted). */
   flush(): Promise<void>;
-  /** Flushes within `exitTimeoutMs`, spools (or counts as dropped) what is left, and releases connections. */
-  close(): Promise<void>;
+  /**
+   * Flushes within `exitTimeoutMs` (or `withinMs`, when a caller has already
+   * spent part of that deadline), spools (or counts as dropped and reports)
+   * what is left, and releases connections.
+   */
+  close(withinMs?: number): Promise<void>;
   /** At process exit, when nothing async can run: spool synchronously what is still unsettled. */
   closeSync(): void;
   stats(): Stats;

@@ -185,7 +185,7 @@ export class Dispatch {
         if (failure.ambiguous) c.ambiguous++;
       },
       waiting: (failure) => {
-        reports.error(failure.error);
+        if (!failure.quiet) reports.error(failure.error);
         c.retries++;
         lane.failing = true;
         this.giveBackNext(lane);

@@ -143,8 +143,8 @@ export class Pipeline implements Client {
     return flushed;
   }
 
-  close(): Promise<void> {
-    this.closing ??= this.closeWithin(this.options.exitTimeoutMs);
+  close(withinMs = this.options.exitTimeoutMs): Promise<void> {
+    this.closing ??= this.closeWithin(Math.max(0, Math.min(withinMs, this.options.exitTimeoutMs)));
     return this.closing;
   }
 
@@ -159,7 +159,10 @@ export class Pipeline implements Client {
       }),
     ]);
     clearTimeout(timer);
-    if (timedOut) this.abandon('exit');
+    if (timedOut) {
+      this.reports.deadlinePassed(`within exitTimeoutMs (${this.options.exitTimeoutMs} ms)`, this.dispatch.inFlight());
+      this.abandon('exit');
+    }
     this.finish();
     await Promise.all([this.parts.transport?.close(), this.parts.sink.close()]);
   }
@@ -183,6 +186,7 @@ export class Pipeline implements Client {
 
   closeSync(): void {
     if (this.state === 'closed') return;
+    this.reports.deadlinePassed('before the process exited', this.dispatch.inFlight());
     this.abandon('exit');
     this.finish();
     void this.parts.transport?.close();

@@ -14,6 +14,10 @@ export class Reports {
   private readonly unreported = new Map<DropReason, number>();
   private lastDropReport = 0;
   private dropTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last error reported (not a drop report): the "why" of records lost at the exit deadline. */
+  private lastFailure: LogferryError | undefined;
+  /** Set when close() ran out of time: what the exit drop report says of it. */
+  private deadline: string | undefined;
 
   constructor(
     private readonly counters: Stats,
@@ -26,6 +30,7 @@ export class Reports {
   /** Reports an error, at most once per interval for the same code and text. */
   error(error: LogferryError): void {
     const now = Date.now();
+    this.lastFailure = error;
     const key = `${error.code}:${error.message}`;
     const last = this.reported.get(key);
     if (last !== undefined && now - last < REPORT_INTERVAL_MS) {
@@ -54,13 +59,28 @@ export class Reports {
     }
   }
 
+  /**
+   * Closing ran out of time (`what`: within which deadline) with `unanswered`
+   * records still in requests: the drop report that follows says so, and why
+   * (the last error).
+   */
+  deadlinePassed(what: string, unanswered: number): void {
+    const failure = this.lastFailure;
+    const why = failure
+      ? `; last error ${failure.code}: ${failure.message}`
+      : unanswered > 0
+        ? '; the API had not answered'
+        : '';
+    this.deadline = `not delivered ${what}${why}`;
+  }
+
   /** Reports the drops counted since the last report now (at close, say). */
   flushDrops(): void {
     clearTimeout(this.dropTimer);
     this.dropTimer = undefined;
     if (this.unreported.size === 0) return;
     this.lastDropReport = Date.now();
-    const parts = [...this.unreported].map(([reason, n]) => `${n} (${reason})`);
+    const parts = [...this.unreported].map(([reason, n]) => (reason === 'exit' && this.deadline ? `${n} (exit: ${this.deadline})` : `${n} (${reason})`));
     this.unreported.clear();
     this.emit(new LogferryError('LOGFERRY_DROPPED', `log records dropped: ${parts.join(', ')}${this.spooling ? '' : '; set spool.path to keep them'}`));
   }

@@ -4,6 +4,7 @@ import type { Http } from '../transport/http.js';
 import { DatamixSink } from './datamix/datamixSink.js';
 import { InitialStateEventsSink } from './initialstate/eventsSink.js';
 import { InitialStateSink } from './initialstate/initialStateSink.js';
+import type { KeySource } from './keySource.js';
 import type { Sink } from './sink.js';
 
 export interface SinkEvents {
@@ -11,12 +12,15 @@ export interface SinkEvents {
   sessionCreated?: () => void;
 }
 
+/** Key sources by the key option they stand for (see node/keyFile.ts): `apiKey`, `clientKey`, `accessKey`. */
+export type SinkKeys = Partial<Record<string, KeySource>>;
+
 /** The sink for the options' API, speaking through `http`. */
-export function createSink(options: ResolvedOptions, http: Http, events: SinkEvents = {}): Sink {
+export function createSink(options: ResolvedOptions, http: Http, events: SinkEvents = {}, keys: SinkKeys = {}): Sink {
   const timeoutMs = options.retry.requestTimeoutMs;
   if (options.sink.type === 'datamix') {
-    return new DatamixSink(options.sink, options.stale, timeoutMs, http, new ServerClock(), events.sessionCreated ?? (() => undefined));
+    return new DatamixSink(options.sink, options.stale, timeoutMs, http, new ServerClock(), events.sessionCreated ?? (() => undefined), keys.apiKey);
   }
-  if (options.sink.api === 'events') return new InitialStateEventsSink(options.sink, timeoutMs, http);
-  return new InitialStateSink(options.sink, timeoutMs, http);
+  if (options.sink.api === 'events') return new InitialStateEventsSink(options.sink, timeoutMs, http, keys.accessKey);
+  return new InitialStateSink(options.sink, timeoutMs, http, keys.clientKey);
 }

@@ -20,7 +20,15 @@ export type SendResult =
       /** Something the user should hear about though the batch went (in the protocol's own words; rate-limited by the pipeline). */
       notice?: LogferryError;
     }
-  | { kind: 'retry'; error: LogferryError; retryAfterMs?: number; immediate?: boolean; ambiguous?: boolean }
+  | {
+      kind: 'retry';
+      error: LogferryError;
+      retryAfterMs?: number;
+      immediate?: boolean;
+      ambiguous?: boolean;
+      /** Already reported (a key file's refusal streak): counted, not reported again. */
+      quiet?: boolean;
+    }
   | { kind: 'split' }
   /**
    * Nothing more can be sent: `auth` (the default), the credential was

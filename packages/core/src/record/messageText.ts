@@ -13,9 +13,14 @@ function errorToJson(error: Error): Record<string, unknown> {
   return out;
 }
 
+/** Objects nested deeper than this are cut: JSON.stringify would overflow the stack (and throw) a few thousand levels down. */
+export const MAX_DEPTH = 1000;
+const TOO_DEEP = `[cut: nested deeper than ${MAX_DEPTH} levels]`;
+
 /**
  * JSON.stringify that never throws: circular references become "[Circular]",
- * BigInt becomes its decimal string, Errors keep message and stack.
+ * BigInt becomes its decimal string, Errors keep message and stack, and what
+ * is nested deeper than MAX_DEPTH becomes a marker saying it was cut.
  */
 export function safeStringify(value: unknown): string {
   // The common record is flat: plain JSON.stringify writes it the same, several times faster.
@@ -31,6 +36,7 @@ export function safeStringify(value: unknown): string {
       holders.pop();
       originals.pop();
     }
+    if (holders.length >= MAX_DEPTH) return TOO_DEEP;
     if (originals.includes(v)) return '[Circular]';
     const written = v instanceof Error ? errorToJson(v) : v;
     holders.push(written);

@@ -8,6 +8,7 @@ import { baseUrl } from '../baseUrl.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import { parseJson } from '../parseJson.js';
 import { createSession, isDatamixSuccess } from './session.js';
+import type { KeySource } from '../keySource.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../../record/timeWindow.js';
 import { restamp } from '../../record/restamp.js';
@@ -132,6 +133,8 @@ export class DatamixSink implements Sink {
     private readonly http: Http,
     readonly clock: ServerClock,
     private readonly onSessionCreated: () => void,
+    /** With `sink.apiKeyFile`: where each new session's key comes from. */
+    private readonly keys?: KeySource,
   ) {
     this.lanes = options.sessions;
     this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, bodies: new PreparedBodies<Prepared>() }));
@@ -144,7 +147,14 @@ export class DatamixSink implements Sink {
   }
 
   private async openSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
-    const created = await createSession(this.http, { url: this.options.url, apiKey: this.options.apiKey, timeoutMs: this.requestTimeoutMs, signal, clock: this.clock });
+    const created = await createSession(this.http, {
+      url: this.options.url,
+      apiKey: this.options.apiKey,
+      timeoutMs: this.requestTimeoutMs,
+      signal,
+      clock: this.clock,
+      ...(this.keys ? { keys: this.keys } : {}),
+    });
     if (created.kind !== 'session') return created;
     const { token, destination, expires } = created.session;
     lane.session = { token, destination, renewAt: renewAt(Date.now(), this.clock.toLocal(expires)) };

@@ -3,6 +3,7 @@ import type { ServerClock } from '../../record/timeWindow.js';
 import type { Http, HttpResponse } from '../../transport/http.js';
 import { baseUrl } from '../baseUrl.js';
 import { parseJson } from '../parseJson.js';
+import { keyRefused, type KeySource } from '../keySource.js';
 import type { SendResult } from '../sink.js';
 import { retryAnswer, statusMeaning } from '../status.js';
 
@@ -22,6 +23,8 @@ export interface SessionRequest {
   /** Datamix's base URL, as configured (`sink.url`). */
   url: string;
   apiKey: string;
+  /** With `sink.apiKeyFile`: the key is asked of it (apiKey is unused), and it hears what the server said of it. */
+  keys?: KeySource;
   timeoutMs: number;
   signal?: AbortSignal;
   /** Observes the answer's `Date` header, so `expires` can be read in local time. */
@@ -57,7 +60,7 @@ export function parseSessionBody(body: string): DatamixSession | undefined {
 export async function createSession(http: Http, request: SessionRequest): Promise<SessionOutcome> {
   let res: HttpResponse;
   try {
-    res = await http.post(new URL('sessions', baseUrl(request.url)), JSON.stringify({ key: request.apiKey }), {
+    res = await http.post(new URL('sessions', baseUrl(request.url)), JSON.stringify({ key: request.keys?.current() ?? request.apiKey }), {
       timeoutMs: request.timeoutMs,
       signal: request.signal,
     });
@@ -66,13 +69,11 @@ export async function createSession(http: Http, request: SessionRequest): Promis
   }
   request.clock?.observe(res.headers.date, res.sentAt, res.receivedAt);
   if (statusMeaning(res.status) === 'auth') {
-    return {
-      kind: 'fatal',
-      error: new LogferryError(
-        'LOGFERRY_AUTH_FAILED',
-        `Datamix refused the API key (HTTP ${res.status} on POST /sessions): check sink.apiKey or DATAMIX_API_KEY; logs are not being delivered`,
-      ),
-    };
+    const error = new LogferryError(
+      'LOGFERRY_AUTH_FAILED',
+      `Datamix refused the API key (HTTP ${res.status} on POST /sessions): check sink.apiKey or DATAMIX_API_KEY; logs are not being delivered`,
+    );
+    return keyRefused(request.keys, { kind: 'fatal', error }, 'Datamix', res.status);
   }
   // Any other failure of a session request is retried, whatever its status says of a logs request.
   if (!isDatamixSuccess(res.status)) return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Datamix POST /sessions answered HTTP ${res.status}`));
@@ -84,5 +85,6 @@ export async function createSession(http: Http, request: SessionRequest): Promis
     );
     return { kind: 'retry', error };
   }
+  request.keys?.accepted();
   return { kind: 'session', session };
 }

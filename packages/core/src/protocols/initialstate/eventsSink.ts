@@ -11,6 +11,7 @@ import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import { uuidV5 } from './bucketId.js';
 import { BucketSetup } from './bucketSetup.js';
 import { EventMapping, type EventValue } from './eventMapping.js';
+import { keyRefused, type KeySource } from '../keySource.js';
 
 /** One event of a `POST /events` request: key, value, the record's time in epoch seconds. */
 export interface EventsApiEvent {
@@ -38,14 +39,12 @@ export class InitialStateEventsSink implements Sink {
   /** As many records as fit one request when each has every field, so no batch needs splitting (send() still splits one that does not fit). */
   readonly maxBatchRecords: number;
   readonly bucketKey: string;
-  private readonly bucket = new BucketSetup((signal) => this.createBucket(signal));
+  private readonly bucket = new BucketSetup((signal) => this.createBucket(signal), () => this.accessKey());
   private readonly mapping: EventMapping;
   private readonly pacer: Pacer;
   private readonly budget = new RateBudget();
   private readonly bucketsUrl: URL;
   private readonly eventsUrl: URL;
-  private readonly headers: Record<string, string>;
-  private readonly eventHeaders: Record<string, string>;
   /** What every event repeats, in bytes (for size estimates). */
   private readonly eventOverhead: number;
 
@@ -53,6 +52,8 @@ export class InitialStateEventsSink implements Sink {
     private readonly options: InitialStateEventsSinkOptions,
     private readonly requestTimeoutMs: number,
     private readonly http: Http,
+    /** With `sink.accessKeyFile`: where each request's key comes from. */
+    private readonly keys?: KeySource,
   ) {
     // The options guarantee a key or a name.
     this.bucketKey = options.bucketKey ?? uuidV5(options.bucketName as string);
@@ -63,8 +64,6 @@ export class InitialStateEventsSink implements Sink {
     const base = baseUrl(options.apiUrl);
     this.bucketsUrl = new URL('buckets', base);
     this.eventsUrl = new URL('events', base);
-    this.headers = { 'accept-version': ACCEPT_VERSION, 'x-is-accesskey': options.accessKey };
-    this.eventHeaders = { ...this.headers, 'x-is-bucketkey': this.bucketKey };
     this.eventOverhead = JSON.stringify({ key: this.mapping.signal, value: '', epoch: 1_700_000_000.123 }).length + 1;
   }
 
@@ -104,17 +103,18 @@ export class InitialStateEventsSink implements Sink {
     if (bucketFailed) return bucketFailed;
     let res: HttpResponse;
     try {
-      res = await this.post(this.eventsUrl, JSON.stringify(events), this.eventHeaders, signal);
+      res = await this.post(this.eventsUrl, JSON.stringify(events), { ...this.headers(), 'x-is-bucketkey': this.bucketKey }, signal);
     } catch (error) {
       return { kind: 'retry', ambiguous: mayHaveBeenSent(error), error: new LogferryError('LOGFERRY_HTTP', `Initial State events request failed: ${(error as Error).message}`) };
     }
     if (res.status >= 200 && res.status < 300) {
+      this.keys?.accepted();
       const nothing = this.options.fieldsOnly ? records.filter((r) => this.mapping.fieldCount(r) === 0).length : 0;
       return nothing > 0 ? { ...delivered, filtered: nothing } : delivered;
     }
     const meaning = statusMeaning(res.status);
     const where = 'POST /api/events';
-    if (meaning === 'auth') return authError(res.status, where);
+    if (meaning === 'auth') return this.authError(res.status, where);
     if (meaning === 'quota') return quotaSpent(where);
     // Too large, or one bad event spoiling the whole request: halve until it is isolated.
     if (meaning === 'split' || (res.status === 400 && records.length > 1)) return { kind: 'split' };
@@ -130,19 +130,39 @@ export class InitialStateEventsSink implements Sink {
     if (this.options.bucketName !== undefined) body.bucketName = this.options.bucketName;
     let res: HttpResponse;
     try {
-      res = await this.post(this.bucketsUrl, JSON.stringify(body), this.headers, signal);
+      res = await this.post(this.bucketsUrl, JSON.stringify(body), this.headers(), signal);
     } catch (error) {
       return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Initial State bucket request failed: ${(error as Error).message}`) };
     }
     // 201: created; 204: it already existed (another process, an earlier run).
-    if (res.status >= 200 && res.status < 300) return undefined;
+    if (res.status >= 200 && res.status < 300) {
+      this.keys?.accepted();
+      return undefined;
+    }
     const where = 'POST /api/buckets';
     const meaning = statusMeaning(res.status);
-    if (meaning === 'auth') return authError(res.status, where);
+    if (meaning === 'auth') return this.authError(res.status, where);
     if (meaning === 'quota') return quotaSpent(where);
     const error = new LogferryError('LOGFERRY_HTTP', `Initial State ${where} answered HTTP ${res.status}`);
     // Without its bucket no event can go: a bucket request that cannot be retried stops the sink.
     return meaning === 'retry' ? retryAnswer(res, error) : { kind: 'fatal', error };
+  }
+
+  private accessKey(): string {
+    return this.keys?.current() ?? this.options.accessKey;
+  }
+
+  /** What every request carries: the API version and the current access key. */
+  private headers(): Record<string, string> {
+    return { 'accept-version': ACCEPT_VERSION, 'x-is-accesskey': this.accessKey() };
+  }
+
+  private authError(status: number, where: string): SendResult {
+    const error = new LogferryError(
+      'LOGFERRY_AUTH_FAILED',
+      `Initial State refused the access key (HTTP ${status} on ${where}): check sink.accessKey or IS_ACCESS_KEY; logs are not being delivered`,
+    );
+    return keyRefused(this.keys, { kind: 'fatal', error }, 'Initial State', status);
   }
 
   /** One request when the pacer and the server's rate budget allow it; every answer updates the budget. */
@@ -153,16 +173,6 @@ export class InitialStateEventsSink implements Sink {
     this.budget.observe(res.headers['x-ratelimit-remaining'], res.headers['x-ratelimit-reset']);
     return res;
   }
-}
-
-function authError(status: number, where: string): SendResult {
-  return {
-    kind: 'fatal',
-    error: new LogferryError(
-      'LOGFERRY_AUTH_FAILED',
-      `Initial State refused the access key (HTTP ${status} on ${where}): check sink.accessKey or IS_ACCESS_KEY; logs are not being delivered`,
-    ),
-  };
 }
 
 function quotaSpent(where: string): SendResult {

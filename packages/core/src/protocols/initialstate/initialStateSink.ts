@@ -12,6 +12,7 @@ import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import type { SendResult, Sink } from '../sink.js';
 import { BucketSetup } from './bucketSetup.js';
 import { EventMapping, LEVEL_PREFIX } from './eventMapping.js';
+import { keyRefused, type KeySource } from '../keySource.js';
 const VALUE_END = Buffer.from('","e":');
 const EVENT_END = Buffer.from('}');
 
@@ -36,7 +37,7 @@ export class InitialStateSink implements Sink {
   /** Initial State documents no size limit: batches stay small enough that a 413 is unlikely and a retry or a split resends little. */
   readonly maxBatchBytes = 512 * 1024;
   readonly bucketId: string;
-  private readonly bucket = new BucketSetup((signal) => this.createBucket(signal));
+  private readonly bucket = new BucketSetup((signal) => this.createBucket(signal), () => this.clientKey());
   private readonly pacer: Pacer;
   private readonly mapping: EventMapping;
   /** The length of what every event repeats (for size estimates). */
@@ -50,6 +51,8 @@ export class InitialStateSink implements Sink {
     private readonly options: InitialStateSinkOptions,
     private readonly requestTimeoutMs: number,
     private readonly http: Http,
+    /** With `sink.clientKeyFile`: where each request's key comes from. */
+    private readonly keys?: KeySource,
   ) {
     this.bucketId = options.bucketId ?? uuidV5(options.bucketName);
     this.pacer = new Pacer(options.requestsPerSecond);
@@ -72,13 +75,15 @@ export class InitialStateSink implements Sink {
   }
 
   private authError(status: number, where: string): SendResult {
-    return {
-      kind: 'fatal',
-      error: new LogferryError(
-        'LOGFERRY_AUTH_FAILED',
-        `Initial State refused the client key (HTTP ${status} on ${where}): check sink.clientKey or IS_CLIENT_KEY; logs are not being delivered`,
-      ),
-    };
+    const error = new LogferryError(
+      'LOGFERRY_AUTH_FAILED',
+      `Initial State refused the client key (HTTP ${status} on ${where}): check sink.clientKey or IS_CLIENT_KEY; logs are not being delivered`,
+    );
+    return keyRefused(this.keys, { kind: 'fatal', error }, 'Initial State', status);
+  }
+
+  private clientKey(): string {
+    return this.keys?.current() ?? this.options.clientKey;
   }
 
   private async paced(url: URL, body: string | Uint8Array, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
@@ -87,14 +92,17 @@ export class InitialStateSink implements Sink {
   }
 
   private async createBucket(signal: AbortSignal): Promise<SendResult | undefined> {
-    const body = JSON.stringify({ bucketId: this.bucketId, bucketName: this.options.bucketName, clientKey: this.options.clientKey });
+    const body = JSON.stringify({ bucketId: this.bucketId, bucketName: this.options.bucketName, clientKey: this.clientKey() });
     let res: HttpResponse;
     try {
       res = await this.paced(this.bucketsUrl, body, {}, signal);
     } catch (error) {
       return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Initial State bucket request failed: ${(error as Error).message}`) };
     }
-    if (res.status >= 200 && res.status < 300) return undefined;
+    if (res.status >= 200 && res.status < 300) {
+      this.keys?.accepted();
+      return undefined;
+    }
     const meaning = statusMeaning(res.status);
     if (meaning === 'auth') return this.authError(res.status, 'POST /api/v1/buckets');
     const error = new LogferryError('LOGFERRY_HTTP', `Initial State POST /api/v1/buckets answered HTTP ${res.status}`);
@@ -149,12 +157,15 @@ export class InitialStateSink implements Sink {
     if (bucketFailed) return bucketFailed;
     let res: HttpResponse;
     try {
-      res = await this.paced(this.eventsUrl, this.bodyFor(records), { 'x-is-clientkey': this.options.clientKey }, signal);
+      res = await this.paced(this.eventsUrl, this.bodyFor(records), { 'x-is-clientkey': this.clientKey() }, signal);
     } catch (error) {
       return { kind: 'retry', ambiguous: mayHaveBeenSent(error), error: new LogferryError('LOGFERRY_HTTP', `Initial State events request failed: ${(error as Error).message}`) };
     }
     const delivered: SendResult = { kind: 'delivered', rejected: [], outOfWindow: [], restamped: 0, duplicateAvoided: false };
-    if (res.status >= 200 && res.status < 300) return delivered;
+    if (res.status >= 200 && res.status < 300) {
+      this.keys?.accepted();
+      return delivered;
+    }
     const meaning = statusMeaning(res.status);
     if (meaning === 'auth') return this.authError(res.status, 'POST /batch_logs');
     // Too large, or (Initial State's own) one bad event spoiling the whole batch: halve until it is isolated.
