@@ -7,6 +7,7 @@ import { createSink } from '../protocols/createSink.js';
 import type { Dispatcher } from 'undici';
 import { createHttp } from '../transport/createHttp.js';
 import { installExitHooks, installSignalHandlers } from './signals.js';
+import { DurableSpool } from './durableSpool.js';
 import { Spool } from './spool.js';
 
 /** The process hooks a main-thread client installs: flush on beforeExit, spool at exit, and signals when asked. */
@@ -41,12 +42,18 @@ export function createClientFromResolved(options: ResolvedOptions, hooks: NodeCl
   const lanes = options.sink.type === 'datamix' ? options.sink.sessions : 1;
   const http = createHttp({ connections: lanes, ...(hooks.dispatcher ? { dispatcher: hooks.dispatcher } : {}) });
   const sink = createSink(options, http, { sessionCreated: () => counters.sessionsCreated++ });
+  const { spool } = options;
+  // Before the default mode's Spool: the drain may move that file aside.
+  const journal = spool
+    ? new DurableSpool({ path: spool.path, maxBytes: spool.maxBytes, durable: spool.mode === 'durable', restamp: options.sink.type === 'datamix', counters })
+    : undefined;
   return new Pipeline(options, hooks, {
     sink,
     counters,
     transport: http,
     secrets: secretsOfOptions(options),
-    ...(options.spool ? { spool: new Spool(options.spool.path, options.spool.maxBytes) } : {}),
+    ...(spool && journal ? { journal } : {}),
+    ...(spool && spool.mode !== 'durable' ? { spool: new Spool(spool.path, spool.maxBytes) } : {}),
     ...(hooks.exitHooks ? { lifecycle: processHooks(options) } : {}),
   });
 }

@@ -1,0 +1,106 @@
+/**
+ * The drain on start: a process killed with -9 during the drain itself
+ * re-sends nothing the API acknowledged; two processes started on one spool
+ * path do not both drain it (the second says so once and delivers its own
+ * records); and the default mode's spool file is drained on start too.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { durableOptions, killWithSpooled, segmentsOf, until } from './durableSupport.js';
+import { duplicatesOf, exitWithin, head, missingOf, receivedSeqs, useResources, violationsExcept } from './support.js';
+
+const COUNT = 10_000;
+const res = useResources();
+
+const DRAINED_BY_OTHER = 'is being drained by another process';
+
+/** Of 0..count-1 plus the given extra ranges: what is missing or twice in what the emulator received. */
+function onceReport(seqs: number[], ranges: [from: number, count: number][]): { duplicates: string; missing: string; total: number } {
+  const missing = ranges.flatMap(([from, count]) => missingOf(seqs, count, from));
+  return { duplicates: head(duplicatesOf(seqs)), missing: head(missing), total: ranges.reduce((n, [, count]) => n + count, 0) };
+}
+
+describe('drain on start', () => {
+  it('kill -9 during the drain (no request unanswered at the kill): the next start sends the rest, none twice, none lost', async () => {
+    const emu = await res.emulator();
+    const path = join(res.tmpDir(), 'app.spool');
+    await killWithSpooled(res, emu, 'pino', path, COUNT);
+
+    // One session, so one request at a time: once a request hangs, every earlier answer was read (and checkpointed).
+    const options = durableOptions(emu, path, { sink: { type: 'datamix', apiKey: 'test-key', url: emu.url, sessions: 1 } });
+    emu.faults.delayNext(1000, 30, { path: 'logs' });
+    const draining = res.spawn('durable-child.mjs', { logger: 'pino', options, count: 0, then: 'wait' });
+    await emu.waitFor(() => emu.datamix.received >= 3000, 60_000);
+    emu.faults.clear();
+    emu.faults.hangNext(1000, { path: 'logs' });
+    await emu.waitFor(() => emu.faults.injected.some((f) => f.kind.includes('hang')), 30_000);
+    draining.child.kill('SIGKILL');
+    await draining.exited;
+    const first = emu.datamix.received;
+    expect(first).toBeGreaterThanOrEqual(3000);
+    expect(first).toBeLessThan(COUNT);
+    emu.faults.clear();
+
+    const again = res.spawn('durable-child.mjs', { logger: 'pino', options, count: 0, then: 'flush' });
+    await again.line('flushed', 120_000);
+    expect((await exitWithin(again, 60_000)).code, again.stderr()).toBe(0);
+    const report = onceReport(receivedSeqs(emu), [[0, COUNT]]);
+    expect(report.duplicates, 'records sent by both drains').toBe('[]');
+    expect(report.missing, 'records never received').toBe('[]');
+    expect(emu.datamix.received).toBe(COUNT);
+    expect(readdirSync(join(path, '..'))).toEqual([]);
+    expect(violationsExcept(emu)).toEqual([]);
+  }, 240_000);
+
+  it('two processes on one spool path: one drains, the other says so once and delivers its own; the union arrives exactly once', async () => {
+    const emu = await res.emulator();
+    const path = join(res.tmpDir(), 'app.spool');
+    await killWithSpooled(res, emu, 'pino', path, COUNT);
+
+    const options = durableOptions(emu, path);
+    const a = res.spawn('durable-child.mjs', { logger: 'client', options, count: 2000, from: 100_000, then: 'flush' });
+    // The second starts once the first holds the drain lock, so which one drains is known.
+    await until(() => readdirSync(join(path, '..')).includes('app.spool.lock'), 'the first process to take the lock');
+    const b = res.spawn('durable-child.mjs', { logger: 'client', options, count: 2000, from: 200_000, then: 'flush' });
+    const [aLine, bLine] = await Promise.all([a.line('flushed', 120_000), b.line('flushed', 120_000)]);
+    expect((await exitWithin(a, 60_000)).code, a.stderr()).toBe(0);
+    expect((await exitWithin(b, 60_000)).code, b.stderr()).toBe(0);
+
+    const aStats = JSON.parse(aLine.slice('flushed '.length)) as Record<string, number>;
+    const bStats = JSON.parse(bLine.slice('flushed '.length)) as Record<string, number>;
+    expect(aStats).toMatchObject({ drained: COUNT, logged: 2000, journaled: 2000, delivered: COUNT + 2000, dropped: 0 });
+    expect(bStats).toMatchObject({ drained: 0, logged: 2000, journaled: 2000, delivered: 2000, dropped: 0 });
+    expect(a.stderr()).not.toContain(DRAINED_BY_OTHER);
+    expect(b.stderr().split(DRAINED_BY_OTHER).length - 1, b.stderr()).toBe(1);
+
+    const report = onceReport(receivedSeqs(emu), [[0, COUNT], [100_000, 2000], [200_000, 2000]]);
+    expect(report.duplicates).toBe('[]');
+    expect(report.missing).toBe('[]');
+    expect(emu.datamix.received).toBe(report.total);
+    expect(segmentsOf(path)).toEqual([]);
+    expect(readdirSync(join(path, '..'))).toEqual([]);
+  }, 240_000);
+
+  it('default mode: what a process could not deliver (its spool file) is drained by the next start, re-stamped where too old', async () => {
+    const emu = await res.emulator();
+    const path = join(res.tmpDir(), 'app.spool');
+    const options = { ...durableOptions(emu, path), spool: { path }, retry: { baseMs: 50, maxMs: 200, maxElapsedMs: 0 } };
+    emu.faults.down();
+    const first = res.spawn('durable-child.mjs', { logger: 'pino', options, count: 2000, then: 'flush' });
+    await first.line('flushed', 60_000);
+    expect((await exitWithin(first, 60_000)).code).toBe(0);
+    emu.faults.clear();
+    expect(emu.datamix.received).toBe(0);
+    expect(readdirSync(join(path, '..'))).toEqual(['app.spool']);
+
+    const again = res.spawn('durable-child.mjs', { logger: 'winston', options, count: 0, then: 'flush' });
+    const line = await again.line('flushed', 60_000);
+    expect((await exitWithin(again, 60_000)).code, again.stderr()).toBe(0);
+    expect(JSON.parse(line.slice('flushed '.length))).toMatchObject({ drained: 2000, delivered: 2000, dropped: 0 });
+    const report = onceReport(receivedSeqs(emu), [[0, 2000]]);
+    expect(report.duplicates).toBe('[]');
+    expect(report.missing).toBe('[]');
+    expect(readdirSync(join(path, '..'))).toEqual([]);
+  }, 240_000);
+});
