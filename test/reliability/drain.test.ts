@@ -4,7 +4,7 @@
  * path do not both drain it (the second says so once and delivers its own
  * records); and the default mode's spool file is drained on start too.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { durableOptions, killWithSpooled, segmentsOf, until } from './durableSupport.js';
@@ -82,7 +82,7 @@ describe('drain on start', () => {
     expect(readdirSync(join(path, '..'))).toEqual([]);
   }, 240_000);
 
-  it('default mode: what a process could not deliver (its spool file) is drained by the next start, re-stamped where too old', async () => {
+  it('default mode: what a process could not deliver (its spool file) is drained by the next start', async () => {
     const emu = await res.emulator();
     const path = join(res.tmpDir(), 'app.spool');
     const options = { ...durableOptions(emu, path), spool: { path }, retry: { baseMs: 50, maxMs: 200, maxElapsedMs: 0 } };
@@ -103,4 +103,32 @@ describe('drain on start', () => {
     expect(report.missing).toBe('[]');
     expect(readdirSync(join(path, '..'))).toEqual([]);
   }, 240_000);
+
+  it('records now outside Datamix\'s window are re-stamped (their original time kept in the text), the others sent as they were', async () => {
+    const emu = await res.emulator();
+    const path = join(res.tmpDir(), 'app.spool');
+    const now = Date.now();
+    const old = now - 30 * 60_000;
+    const lines = [];
+    for (let n = 0; n < 100; n++) lines.push(JSON.stringify({ time: n < 50 ? old : now - 1000, level: 'info', text: `r {"n":${n}}` }));
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const app = res.spawn('durable-child.mjs', { logger: 'client', options: { ...durableOptions(emu, path), spool: { path } }, count: 0, then: 'flush' });
+    const line = await app.line('flushed', 60_000);
+    expect((await exitWithin(app, 60_000)).code, app.stderr()).toBe(0);
+    expect(JSON.parse(line.slice('flushed '.length))).toMatchObject({ drained: 100, delivered: 100, restamped: 50, filtered: 0 });
+    const records = emu.datamix.records;
+    expect(records).toHaveLength(100);
+    const iso = new Date(old).toISOString();
+    for (const r of records) {
+      const n = Number(/"n":(\d+)/.exec(r.message)?.[1]);
+      if (n < 50) {
+        expect(r.message).toBe(`[original time ${iso}] r {"n":${n}}`);
+        expect(r.timestamp).toBeGreaterThanOrEqual(now - 60_000);
+      } else {
+        expect(r.message).toBe(`r {"n":${n}}`);
+        expect(r.timestamp).toBe(now - 1000);
+      }
+    }
+    expect(emu.datamix.rejectedTotal).toBe(0);
+  }, 120_000);
 });

@@ -60,6 +60,31 @@ describe('durable spool: kill -9 with 10,000 records unsent, then start again', 
     }, 240_000);
   }
 
+  it('a buffer far smaller than the backlog (64 KiB): 10,000 spilled records and 10,000 drained ones read back in turns, each exactly once', async () => {
+    const emu = await res.emulator();
+    const path = join(res.tmpDir(), 'app.spool');
+    await killWithSpooled(res, emu, 'pino', path, COUNT);
+    emu.faults.down();
+    const options = durableOptions(emu, path, { buffer: { maxBytes: 64 * 1024 } });
+    const app = res.spawn('durable-child.mjs', { logger: 'client', options, count: COUNT, from: 100_000, then: 'flush' });
+    await app.line('logged');
+    // Down long enough that the new records spill too, then up: drained first, then the spilled ones.
+    await emu.waitFor(() => emu.faults.injected.length >= 3, 30_000);
+    emu.faults.clear();
+    const line = await app.line('flushed', 120_000);
+    expect((await exitWithin(app, 60_000)).code, app.stderr()).toBe(0);
+    const stats = JSON.parse(line.slice('flushed '.length)) as Record<string, number>;
+    expect(stats).toMatchObject({ drained: COUNT, logged: COUNT, journaled: COUNT, delivered: 2 * COUNT, dropped: 0, spooled: 0, spilled: 0 });
+    const seqs = receivedSeqs(emu);
+    expect(head(duplicatesOf(seqs))).toBe('[]');
+    expect(head([...missingOf(seqs, COUNT), ...missingOf(seqs, COUNT, 100_000)])).toBe('[]');
+    expect(seqs).toHaveLength(2 * COUNT);
+    // Oldest first: everything drained arrived before this process's own records.
+    const firstOwn = seqs.findIndex((n) => n >= 100_000);
+    expect(Math.max(...seqs.slice(firstOwn).filter((n) => n < 100_000).concat([-1]))).toBe(-1);
+    expect(readdirSync(dirname(path))).toEqual([]);
+  }, 240_000);
+
   it('the CLI (logferry ship) drains what a killed pino app left, exactly once', async () => {
     const emu = await res.emulator();
     const dir = res.tmpDir();

@@ -45,7 +45,7 @@ export function createClientFromResolved(options: ResolvedOptions, hooks: NodeCl
   const { spool } = options;
   // Before the default mode's Spool: the drain may move that file aside.
   const journal = spool
-    ? new DurableSpool({ path: spool.path, maxBytes: spool.maxBytes, durable: spool.mode === 'durable', restamp: options.sink.type === 'datamix', counters })
+    ? new DurableSpool({ path: spool.path, maxBytes: spool.maxBytes, bufferBytes: options.buffer.maxBytes, durable: spool.mode === 'durable', restamp: options.sink.type === 'datamix', counters })
     : undefined;
   return new Pipeline(options, hooks, {
     sink,

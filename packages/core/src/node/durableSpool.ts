@@ -12,7 +12,7 @@ import { leftSegments, LineReader, livePathOf, lockPathOf, Segment, segmentBytes
 import { lockHeld, SpoolLock } from './spoolLock.js';
 import { builtin } from './builtin.js';
 
-const { existsSync, fsyncSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } = builtin('node:fs');
+const { existsSync, fsync, fsyncSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } = builtin('node:fs');
 
 const { SonicBoom } = sonicBoom;
 type SonicBoom = InstanceType<typeof SonicBoom>;
@@ -32,6 +32,8 @@ export interface DurableSpoolOptions {
   maxBytes: number;
   /** 'durable': every record written ahead; otherwise only the drain of what earlier processes left. */
   durable: boolean;
+  /** The memory buffer's bound (`buffer.maxBytes`). */
+  bufferBytes: number;
   /** Re-stamp read-back records outside Datamix's window (the Datamix sink). */
   restamp: boolean;
   counters: Stats;
@@ -92,6 +94,7 @@ export class DurableSpool implements RecordJournal {
   private pending = '';
   private writeScheduled = false;
   private unsynced = false;
+  private syncing = false;
   private readonly syncTimer: ReturnType<typeof setInterval> | undefined;
   private segmentsMade = 0;
   private totalBytes: number;
@@ -103,7 +106,8 @@ export class DurableSpool implements RecordJournal {
   private spillSeq = Infinity;
   private spillAt: Position | undefined;
   private spillReader: { segment: Segment; reader: LineReader } | undefined;
-  private peeked: Found | undefined;
+  /** Read and made, waiting for room in the buffer. */
+  private peeked: { found: Found; record: LogRecord } | undefined;
   private refillScheduled = false;
   private badLines = 0;
 
@@ -186,7 +190,7 @@ export class DurableSpool implements RecordJournal {
   }
 
   oldestSeq(): number {
-    if (this.left.length > 0 || this.leftReader || (this.peeked && !this.peeked.own)) return 0;
+    if (this.left.length > 0 || this.leftReader || (this.peeked && !this.peeked.found.own)) return 0;
     return this.spilled > 0 || this.peeked ? this.spillSeq : Infinity;
   }
 
@@ -215,7 +219,7 @@ export class DurableSpool implements RecordJournal {
     }
     this.options.counters.journaled++;
     const host = this.host;
-    if (this.spilled > 0 || this.left.length > 0 || this.leftReader || (host !== undefined && host.room() < record.bytes)) {
+    if (this.spilled > 0 || this.peeked || this.left.length > 0 || this.leftReader || (host !== undefined && host.room() < record.bytes)) {
       if (this.spilled === 0) {
         this.spillSeq = record.seq;
         this.spillAt = { segment, ordinal, end: end - bytes };
@@ -253,6 +257,7 @@ export class DurableSpool implements RecordJournal {
   }
 
   private saveCheckpoint(segment: Segment): void {
+    if (segment.removed) return;
     if (segment.done() && segment !== this.current) {
       this.drop(segment);
       return;
@@ -268,8 +273,8 @@ export class DurableSpool implements RecordJournal {
   private drop(segment: Segment): void {
     segment.remove();
     this.totalBytes = Math.max(0, this.totalBytes - segment.bytes);
-    const i = this.own.indexOf(segment);
-    if (i !== -1) this.own.splice(i, 1);
+    // Left in `own` (one small object a segment): the spilled records' reader finds the next segment by it.
+    segment.removed = true;
   }
 
   /** The segment to append `bytes` to: a new one past the segment size. */
@@ -278,7 +283,7 @@ export class DurableSpool implements RecordJournal {
     if (current && (current.bytes + bytes <= this.segmentMax || this.written === 0)) return current;
     if (current) {
       this.writePending();
-      this.sync();
+      this.sync(true);
       this.stream?.end();
       current.lines = this.written;
       if (current.done()) this.drop(current);
@@ -304,15 +309,31 @@ export class DurableSpool implements RecordJournal {
     this.unsynced = true;
   }
 
-  private sync(): void {
-    if (!this.unsynced || !this.stream) return;
-    this.unsynced = false;
-    try {
-      // sonic-boom's typings leave out `fd`, the descriptor it writes (opened synchronously with sync: true).
-      fsyncSync((this.stream as unknown as { fd: number }).fd);
-    } catch {
-      // An fd being closed: its data was written; the next segment's sync goes on.
+  /**
+   * fsync what was written since the last one, on libuv's thread pool (an
+   * fsync takes milliseconds on a busy disk: not on the event loop). `final`
+   * (rotation, close): synchronously, before the descriptor is closed.
+   */
+  private sync(final = false): void {
+    const stream = this.stream;
+    if (!this.unsynced || !stream) return;
+    // sonic-boom's typings leave out `fd`, the descriptor it writes (opened synchronously with sync: true).
+    const fd = (stream as unknown as { fd: number }).fd;
+    if (final) {
+      this.unsynced = false;
+      try {
+        fsyncSync(fd);
+      } catch {
+        // the data was written; only its flush to the device failed
+      }
+      return;
     }
+    if (this.syncing) return;
+    this.unsynced = false;
+    this.syncing = true;
+    fsync(fd, () => {
+      this.syncing = false;
+    });
   }
 
   refill(): void {
@@ -335,21 +356,24 @@ export class DurableSpool implements RecordJournal {
     const records: LogRecord[] = [];
     let drained = 0;
     while (records.length < READ_PER_TURN) {
-      const found = this.peeked ?? this.nextLine();
+      let next = this.peeked;
       this.peeked = undefined;
-      if (!found) break;
-      const entry = this.inWindow(found.entry as SpoolEntry);
-      // The estimate the intake will make is close to the text's length; stop before the buffer would overflow.
-      if (entry.text.length + 64 > room && records.length > 0) {
-        this.peeked = found;
+      if (!next) {
+        const found = this.nextLine();
+        if (!found) break;
+        next = { found, record: host.make(this.inWindow(found.entry as SpoolEntry), found.own ? this.spillSeq : 0) };
+      }
+      const { found, record } = next;
+      // Never past the buffer's bound (the buffer would drop its oldest): the rest waits for room.
+      // A record larger than the whole buffer goes anyway (the buffer refuses it, counted) rather than block the rest.
+      if (record.bytes > room && record.bytes <= this.options.bufferBytes) {
+        this.peeked = next;
         break;
       }
-      const record = host.make(entry, found.own ? this.spillSeq : 0);
       room -= record.bytes;
       this.tracked.set(record, { segment: found.segment, ordinal: found.ordinal, end: found.end });
       records.push(record);
       if (!found.own) drained++;
-      if (room <= 0) break;
     }
     if (this.spilled === 0 && !this.peeked) this.endSpill();
     if (records.length > 0) host.push(records, drained);
@@ -439,7 +463,7 @@ export class DurableSpool implements RecordJournal {
     if (this.closed) return 0;
     this.closed = true;
     this.writePending();
-    this.sync();
+    this.sync(true);
     clearInterval(this.syncTimer);
     try {
       this.stream?.flushSync();
@@ -454,7 +478,7 @@ export class DurableSpool implements RecordJournal {
       this.current = undefined;
       if (current.done()) this.drop(current);
     }
-    for (const segment of [...this.own]) if (segment.done()) this.drop(segment);
+    for (const segment of this.own) if (!segment.removed && segment.done()) this.drop(segment);
     this.leftReader?.close();
     this.spillReader?.reader.close();
     this.lock?.release();

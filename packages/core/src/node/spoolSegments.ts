@@ -33,6 +33,8 @@ export function segmentPath(path: string, createdAt: number, proc: string, n: nu
 export class Segment {
   /** Lines in the file, once known (written to the end, or read to the end). */
   lines: number | undefined;
+  /** Deleted (everything in it acknowledged). */
+  removed = false;
   readonly checkpoint: SpoolCheckpoint;
 
   constructor(
