@@ -8,7 +8,7 @@
 // thread-stream's buffer on the app's thread. Prints, per logger and rate, the
 // records lost over --runs runs.
 //
-//   node bench/kill9.mjs [--runs 5] [--json]
+//   node bench/kill9.mjs [--runs 5] [--ms 5000 (steady logging before the kill)] [--json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,8 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@logferry/emulator';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, ms: { type: 'string', default: '5000' }, json: { type: 'boolean', default: false } } });
+const ms = Number(values.ms);
 const runs = Number(values.runs);
 const CASES = [
   { rate: 1_000, burst: 0 },
@@ -31,7 +32,7 @@ emu.faults.down();
 async function once(logger, { rate, burst }) {
   const dir = mkdtempSync(join(tmpdir(), 'logferry-kill9-'));
   const path = join(dir, 'app.spool');
-  const app = spawn(process.execPath, [fileURLToPath(new URL('./kill9-app.mjs', import.meta.url)), JSON.stringify({ logger, url: emu.url, path, rate, ms: 2000, burst })], {
+  const app = spawn(process.execPath, [fileURLToPath(new URL('./kill9-app.mjs', import.meta.url)), JSON.stringify({ logger, url: emu.url, path, rate, ms, burst })], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
