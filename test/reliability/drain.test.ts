@@ -7,6 +7,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createClient } from '@logferry/core';
 import { durableOptions, killWithSpooled, segmentsOf, until } from './durableSupport.js';
 import { duplicatesOf, exitWithin, head, missingOf, receivedSeqs, useResources, violationsExcept } from './support.js';
 
@@ -131,4 +132,30 @@ describe('drain on start', () => {
     }
     expect(emu.datamix.rejectedTotal).toBe(0);
   }, 120_000);
+
+  it('a refused key: flush() does not wait for the drain, the records stay in the spool, and a start with a good key delivers them once', async () => {
+    const emu = await res.emulator();
+    const path = join(res.tmpDir(), 'app.spool');
+    const now = Date.now();
+    // More than the 64 KiB buffer takes at once: some still wait in the spool when the key is refused.
+    writeFileSync(path, Array.from({ length: 5000 }, (_, n) => `${JSON.stringify({ time: now, level: 'info', text: `r {"n":${n}}` })}\n`).join(''));
+    const bad = createClient(
+      { ...durableOptions(emu, path), buffer: { maxBytes: 64 * 1024 }, sink: { type: 'datamix', apiKey: 'not-a-key', url: emu.url }, spool: { path } },
+      { exitHooks: false, onError: () => undefined },
+    );
+    const flushed = await Promise.race([bad.flush().then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+    expect(flushed, 'flush() resolved').toBe(true);
+    await bad.close();
+    expect(bad.stats()).toMatchObject({ delivered: 0, logged: 0 });
+    expect(emu.datamix.received).toBe(0);
+
+    const good = createClient({ ...durableOptions(emu, path), spool: { path } }, { exitHooks: false });
+    await good.flush();
+    await good.close();
+    expect(good.stats()).toMatchObject({ drained: 5000, delivered: 5000, dropped: 0 });
+    const report = onceReport(receivedSeqs(emu), [[0, 5000]]);
+    expect(report.duplicates).toBe('[]');
+    expect(report.missing).toBe('[]');
+    expect(readdirSync(join(path, '..'))).toEqual([]);
+  }, 60_000);
 });

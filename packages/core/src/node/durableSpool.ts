@@ -115,12 +115,22 @@ export class DurableSpool implements RecordJournal {
     const { path } = options;
     mkdirSync(dirname(path), { recursive: true });
     this.segmentMax = Math.max(64 * 1024, Math.min(SEGMENT_MAX_BYTES, Math.floor(options.maxBytes / 8)));
-    this.live = SpoolLock.acquire(livePathOf(path, this.proc), this.proc) as SpoolLock;
-    const lock = SpoolLock.acquire(lockPathOf(path), this.proc);
+    let lock: SpoolLock | { heldBy: number };
+    try {
+      const live = SpoolLock.acquire(livePathOf(path, this.proc), this.proc);
+      this.live = live instanceof SpoolLock ? live : undefined;
+      lock = SpoolLock.acquire(lockPathOf(path), this.proc);
+    } catch (error) {
+      // An unwritable directory: no drain (and the writes will report their own errors); never a crash.
+      this.early.push(new LogferryError('LOGFERRY_SPOOL', `could not lock spool.path ${path}: ${(error as Error).message}`));
+      lock = { heldBy: -1 };
+    }
     if (lock instanceof SpoolLock) {
       this.lock = lock;
       this.left = leftSegments(path);
       this.adoptDefaultFile();
+    } else if (lock.heldBy === -1) {
+      this.left = [];
     } else {
       this.left = [];
       this.early.push(
@@ -190,6 +200,7 @@ export class DurableSpool implements RecordJournal {
   }
 
   oldestSeq(): number {
+    if (this.host && !this.host.accepting()) return Infinity;
     if (this.left.length > 0 || this.leftReader || (this.peeked && !this.peeked.found.own)) return 0;
     return this.spilled > 0 || this.peeked ? this.spillSeq : Infinity;
   }

@@ -6,6 +6,8 @@ import type { LogRecord } from '../record/record.js';
 export interface JournalHost {
   /** Bytes the memory buffer takes now (0 once closed or the key is refused). */
   room(): number;
+  /** False once nothing more will be sent (closed, or the key refused): what waits in the journal stays there, and flush() does not wait for it. */
+  accepting(): boolean;
   /** A record of an entry read back; `seq` orders it for flush() (0: before anything this process logged). */
   make(entry: LogEntry, seq: number): LogRecord;
   /** Records read back, into the buffer. `drained`: how many came from an earlier process's files. */

@@ -97,6 +97,7 @@ export class Pipeline implements Client {
     });
     parts.journal?.attach({
       room: () => (this.state === 'closed' || this.dispatch.fatal ? 0 : options.buffer.maxBytes - this.queue.bytes),
+      accepting: () => this.state !== 'closed' && !this.dispatch.fatal,
       make: (entry, seq) => {
         const record = this.intake.fromEntry(entry);
         record.seq = seq;
