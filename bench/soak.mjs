@@ -85,6 +85,29 @@ while (running) {
 const exit = await exited;
 const logged = Number(/done (\d+)/.exec(out)?.[1] ?? NaN);
 
+// What a segment left behind still holds unacknowledged (it should hold nothing).
+const leftRecords = [];
+for (const name of readdirSync(dir).filter((f) => f.endsWith('.seg'))) {
+  let ack = { prefix: 0, ranges: [] };
+  try {
+    ack = JSON.parse(readFileSync(join(dir, `${name}.ack`), 'utf8'));
+  } catch {
+    // no checkpoint: nothing acknowledged
+  }
+  readFileSync(join(dir, name), 'utf8').split('\n').forEach((line, i) => {
+    if (line === '' || i < ack.prefix || ack.ranges.some(([a, b]) => i >= a && i < b)) return;
+    if (leftRecords.length < 20) leftRecords.push({ segment: name, line: i, n: Number(/\\"n\\":(\d+)/.exec(line)?.[1]) });
+  });
+}
+// Anything the app left in the spool at exit (unacknowledged) is what the next start drains:
+// start it once more, logging nothing, so the count below covers that too (and says so).
+const leftAtExit = readdirSync(dir).filter((f) => f.endsWith('.seg')).length;
+const receivedAtExit = emu.datamix.received;
+if (leftAtExit > 0) {
+  const again = spawn(process.execPath, [fileURLToPath(new URL('./soak-app.mjs', import.meta.url)), JSON.stringify({ url: emu.url, path, rate: 0, seconds: 0, bufferBytes })], { stdio: 'ignore' });
+  await new Promise((resolve) => again.on('close', resolve));
+}
+
 // Exactly once, in order per session.
 const seen = new Uint8Array(logged);
 let duplicates = 0;
@@ -112,20 +135,7 @@ for (let n = 0; n < logged; n++) {
   if (missingFirst.length < 20) missingFirst.push(n);
 }
 const leftFiles = readdirSync(dir);
-// What a segment left behind still holds unacknowledged (it should hold nothing).
-const leftRecords = [];
-for (const name of leftFiles.filter((f) => f.endsWith('.seg'))) {
-  let ack = { prefix: 0, ranges: [] };
-  try {
-    ack = JSON.parse(readFileSync(join(dir, `${name}.ack`), 'utf8'));
-  } catch {
-    // no checkpoint: nothing acknowledged
-  }
-  readFileSync(join(dir, name), 'utf8').split('\n').forEach((line, i) => {
-    if (line === '' || i < ack.prefix || ack.ranges.some(([a, b]) => i >= a && i < b)) return;
-    if (leftRecords.length < 20) leftRecords.push({ segment: name, line: i, n: Number(/\\"n\\":(\d+)/.exec(line)?.[1]) });
-  });
-}
+
 const summary = {
   rate,
   before,
@@ -134,6 +144,8 @@ const summary = {
   bufferMb: bufferBytes / (1024 * 1024),
   exit,
   logged,
+  receivedAtExit,
+  segmentsLeftAtExit: leftAtExit,
   received: emu.datamix.received,
   duplicates,
   missing,
