@@ -4,7 +4,7 @@
  * path do not both drain it (the second says so once and delivers its own
  * records); and the default mode's spool file is drained on start too.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '@logferry/core';
@@ -15,6 +15,15 @@ const COUNT = 10_000;
 const res = useResources();
 
 const DRAINED_BY_OTHER = 'is being drained by another process';
+
+/** The pid in a lock file, if it is there and readable. */
+function lockPid(file: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }).pid;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Of 0..count-1 plus the given extra ranges: what is missing or twice in what the emulator received. */
 function onceReport(seqs: number[], ranges: [from: number, count: number][]): { duplicates: string; missing: string; total: number } {
@@ -60,10 +69,13 @@ describe('drain on start', () => {
     await killWithSpooled(res, emu, 'pino', path, COUNT);
 
     const options = durableOptions(emu, path);
-    const a = res.spawn('durable-child.mjs', { logger: 'client', options, count: 2000, from: 100_000, then: 'flush' });
+    // The first stays (holding the lock) until the second has its client.
+    const bStarted = join(res.tmpDir(), 'b-started');
+    const a = res.spawn('durable-child.mjs', { logger: 'client', options, count: 2000, from: 100_000, then: 'flush', awaitFile: bStarted });
     // The second starts once the first holds the drain lock, so which one drains is known.
-    await until(() => readdirSync(join(path, '..')).includes('app.spool.lock'), 'the first process to take the lock');
-    const b = res.spawn('durable-child.mjs', { logger: 'client', options, count: 2000, from: 200_000, then: 'flush' });
+    // (The killed app's lock is still there, stale: wait for the first one's own.)
+    await until(() => lockPid(`${path}.lock`) === a.child.pid, 'the first process to take the lock');
+    const b = res.spawn('durable-child.mjs', { logger: 'client', options, count: 2000, from: 200_000, then: 'flush', touch: bStarted });
     const [aLine, bLine] = await Promise.all([a.line('flushed', 120_000), b.line('flushed', 120_000)]);
     expect((await exitWithin(a, 60_000)).code, a.stderr()).toBe(0);
     expect((await exitWithin(b, 60_000)).code, b.stderr()).toBe(0);
