@@ -89,6 +89,10 @@ export class LogferryTransport extends TransportStream {
     // Fail fast, on the main thread, with the field named and no key shown.
     this.resolved = parseOptions(own);
     this.raw = own;
+    // With a spool, the worker starts with the logger, not with the first record: what an
+    // earlier process left there is drained on start. After winston-transport's own 'pipe'
+    // handler, which takes the logger's levels.
+    if (this.resolved.spool) this.once('pipe', () => this.start());
   }
 
   private levelSet(): Record<string, number> {

@@ -8,7 +8,8 @@ export type LogferryErrorCode =
   | 'LOGFERRY_HTTP'
   | 'LOGFERRY_PROTOCOL'
   | 'LOGFERRY_CLOSED'
-  | 'LOGFERRY_WORKER';
+  | 'LOGFERRY_WORKER'
+  | 'LOGFERRY_SPOOL';
 
 /** Every error logferry reports: a stable `code` and a message that says what to do next. */
 export class LogferryError extends Error {

@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { createHttp } from '../transport/createHttp.js';
 import { installExitHooks, installSignalHandlers } from './signals.js';
 import { readKeyFiles } from './keyFile.js';
+import { DurableSpool } from './durableSpool.js';
 import { Spool } from './spool.js';
 import { writeErrorLine } from './stderrLine.js';
 
@@ -45,12 +46,18 @@ export function createClientFromResolved(resolved: ResolvedOptions, hooks: NodeC
   const lanes = options.sink.type === 'datamix' ? options.sink.sessions : 1;
   const http = createHttp({ connections: lanes, ...(hooks.dispatcher ? { dispatcher: hooks.dispatcher } : {}) });
   const sink = createSink(options, http, { sessionCreated: () => counters.sessionsCreated++ }, keys);
+  const { spool } = options;
+  // Before the default mode's Spool: the drain may move that file aside.
+  const journal = spool
+    ? new DurableSpool({ path: spool.path, maxBytes: spool.maxBytes, bufferBytes: options.buffer.maxBytes, durable: spool.mode === 'durable', restamp: options.sink.type === 'datamix', counters })
+    : undefined;
   return new Pipeline(options, hooks, {
     sink,
     counters,
     transport: http,
     secrets,
-    ...(options.spool ? { spool: new Spool(options.spool.path, options.spool.maxBytes) } : {}),
+    ...(spool && journal ? { journal } : {}),
+    ...(spool && spool.mode !== 'durable' ? { spool: new Spool(spool.path, spool.maxBytes) } : {}),
     ...(hooks.exitHooks ? { lifecycle: processHooks(options) } : {}),
   });
 }

@@ -98,7 +98,7 @@ export interface SpoolLine {
   end: number;
 }
 
-function toEntry(value: unknown): SpoolEntry | undefined {
+export function toEntry(value: unknown): SpoolEntry | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Partial<SpoolEntry>;
   if (typeof v.time !== 'number' || typeof v.text !== 'string' || typeof v.level !== 'string' || !isDatamixLevel(v.level)) return undefined;

@@ -114,6 +114,8 @@ export const optionsSchema = z.strictObject({
     z.strictObject({
       path: nonEmpty,
       maxBytes: z._default(int(1024), 256 * 1024 * 1024),
+      /** 'undelivered': only what could not be delivered; 'durable': every record, written ahead (survives kill -9). */
+      mode: z._default(z.enum(['undelivered', 'durable']), 'undelivered'),
     }),
   ),
   /** Level name (or number, as a string) → Datamix level; a number value declares a pino custom level. */

@@ -7,6 +7,7 @@ import { Backpressure } from './backpressure.js';
 import type { Client, ClientHooks } from './client.js';
 import { Dispatch } from './dispatch.js';
 import { FlushWaiters } from './flushWaiters.js';
+import type { RecordJournal } from './journal.js';
 import { RecordQueue } from './recordQueue.js';
 import { Reports } from './reports.js';
 import { emptyStats, type DropReason, type Stats } from './stats.js';
@@ -17,6 +18,8 @@ export interface PipelineParts {
   sink: Sink;
   /** Where undeliverable records go; without one they are counted as dropped. */
   spool?: RecordSpool;
+  /** The durable spool (a write-ahead log) and the drain of what earlier processes left; see RecordJournal. */
+  journal?: RecordJournal;
   /** Counters to fill (shared with whoever built the sink, which counts sessions). */
   counters?: Stats;
   /** What the sink sends through, closed with the pipeline. */
@@ -58,7 +61,7 @@ export class Pipeline implements Client {
     const { sink } = parts;
     this.counters = parts.counters ?? emptyStats();
     this.reports = new Reports(this.counters, parts.secrets ?? [], hooks.onError, parts.spool !== undefined);
-    this.undeliverable = new Undeliverable(parts.spool, this.counters, this.reports);
+    this.undeliverable = new Undeliverable(parts.spool, this.counters, this.reports, parts.journal);
     this.queue = new RecordQueue(options.buffer.maxBytes, options.buffer.whenFull);
     this.dispatch = new Dispatch({
       sink,
@@ -72,6 +75,7 @@ export class Pipeline implements Client {
       hurry: () => this.flushers.waiting || this.state !== 'open',
       closed: () => this.state === 'closed',
       settled: (records, delivered) => {
+        parts.journal?.settled(records, delivered);
         hooks.onSettled?.(records, delivered);
         this.changed();
       },
@@ -90,6 +94,18 @@ export class Pipeline implements Client {
       format: options.format,
       fieldNames: options.sink.type === 'initialstate' ? options.sink.fields : [],
       sizeOf: (n) => sink.sizeOf(n),
+    });
+    parts.journal?.attach({
+      room: () => (this.state === 'closed' || this.dispatch.fatal ? 0 : options.buffer.maxBytes - this.queue.bytes),
+      accepting: () => this.state !== 'closed' && !this.dispatch.fatal,
+      make: (entry, seq) => {
+        const record = this.intake.fromEntry(entry);
+        record.seq = seq;
+        return record;
+      },
+      push: (records, drained) => this.pushReadBack(records, drained),
+      changed: () => this.changed(),
+      report: (error) => this.reports.error(error),
     });
     this.uninstall = parts.lifecycle?.(this);
     if (hooks.openAtStart) sink.open?.(this.deadline.signal);
@@ -111,9 +127,22 @@ export class Pipeline implements Client {
   private enqueue(record: LogRecord, now = Date.now()): void {
     this.counters.logged++;
     if (this.state === 'closed') return this.undeliverable.add([record], 'closed');
+    // Durable: written ahead; false while it waits in the spool for room in the buffer.
+    if (this.parts.journal?.take(record) === false) return;
     if (this.dispatch.fatal) return this.undeliverable.add([record], this.dispatch.fatalReason);
     const dropped = this.queue.push(record, now);
     if (dropped.length > 0) this.undeliverable.add(dropped, 'overflow');
+    this.dispatch.schedule(now);
+  }
+
+  /** Records the journal read back (an earlier process's, or this one's spilled), into the buffer. */
+  private pushReadBack(records: LogRecord[], drained: number): void {
+    this.counters.drained += drained;
+    const now = Date.now();
+    for (const record of records) {
+      const dropped = this.queue.push(record, now);
+      if (dropped.length > 0) this.undeliverable.add(dropped, 'overflow');
+    }
     this.dispatch.schedule(now);
   }
 
@@ -127,12 +156,13 @@ export class Pipeline implements Client {
 
   /** Records settled, a lane stopped or a request failed: wake the flushers and sources that were waiting for it. */
   private changed(): void {
+    this.parts.journal?.refill();
     if (this.flushers.waiting) this.flushers.check(this.minUnsettled());
     this.backpressure.check();
   }
 
   private minUnsettled(): number {
-    return Math.min(this.queue.peek()?.seq ?? Infinity, this.dispatch.oldestSeq());
+    return Math.min(this.queue.peek()?.seq ?? Infinity, this.dispatch.oldestSeq(), this.parts.journal?.oldestSeq() ?? Infinity);
   }
 
   flush(): Promise<void> {
@@ -181,6 +211,8 @@ export class Pipeline implements Client {
     this.dispatch.stop();
     this.uninstall?.();
     this.undeliverable.close();
+    // Durable: what still waits in the spool unread stays there for the next start.
+    if (this.parts.journal) this.counters.spooled += this.parts.journal.close();
     this.reports.flushDrops();
   }
 
@@ -198,6 +230,7 @@ export class Pipeline implements Client {
       buffered: this.queue.length,
       bufferedBytes: this.queue.bytes,
       inFlight: this.dispatch.inFlight(),
+      spilled: this.parts.journal?.waiting ?? 0,
       rejectedReasons: { ...this.counters.rejectedReasons },
       droppedReasons: { ...this.counters.droppedReasons },
     };

@@ -14,8 +14,14 @@ export interface Stats {
   restamped: number;
   /** Lost: buffer overflow, retries exhausted or exit deadline without a spool, bad key. By reason in `droppedReasons`. */
   dropped: number;
-  /** Written to the spool file instead of being delivered. */
+  /** Written to the spool file instead of being delivered (durable mode: left in the spool, unacknowledged, at close). */
   spooled: number;
+  /** Records read from spool files an earlier process left (drained at start); their outcome is counted with the others. */
+  drained: number;
+  /** Durable spool: records written ahead to this process's segment. */
+  journaled: number;
+  /** Durable spool: records waiting in the spool for room in the memory buffer (read back as it drains). */
+  spilled: number;
   /** Waiting in memory. */
   buffered: number;
   bufferedBytes: number;
@@ -39,6 +45,7 @@ export type DropReason = 'overflow' | 'gave-up' | 'auth' | 'quota' | 'exit' | 'c
 export function emptyStats(): Stats {
   return {
     logged: 0, delivered: 0, rejected: 0, filtered: 0, restamped: 0, dropped: 0, spooled: 0,
+    drained: 0, journaled: 0, spilled: 0,
     buffered: 0, bufferedBytes: 0, inFlight: 0, requests: 0, failedRequests: 0, retries: 0,
     sessionsCreated: 0, ambiguous: 0, duplicatesAvoided: 0, rejectedReasons: {}, droppedReasons: {},
   };

@@ -1,4 +1,5 @@
 import type { LogRecord } from '../record/record.js';
+import type { RecordJournal } from './journal.js';
 import type { Reports } from './reports.js';
 import type { DropReason, Stats } from './stats.js';
 
@@ -25,9 +26,16 @@ export class Undeliverable {
     private readonly spool: RecordSpool | undefined,
     private readonly counters: Stats,
     private readonly reports: Reports,
+    /** Durable: records it holds are in the spool already (unacknowledged, so the next start sends them). */
+    private readonly journal?: RecordJournal,
   ) {}
 
-  add(records: readonly LogRecord[], reason: DropReason): void {
+  add(all: readonly LogRecord[], reason: DropReason): void {
+    let records = all;
+    if (this.journal) {
+      records = this.journal.release(all);
+      this.counters.spooled += all.length - records.length;
+    }
     if (records.length === 0) return;
     if (!this.spool) {
       this.reports.dropped(records.length, reason);
