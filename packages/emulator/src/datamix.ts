@@ -6,6 +6,7 @@ import { describeValue } from './describeValue.js';
 import type { ResolvedOptions } from './options.js';
 import { errorReply, jsonReply, type Reply } from './reply.js';
 import { keepNewest } from './keepNewest.js';
+import { sessionThrottle } from './sessionThrottle.js';
 import type { DatamixDestinationParts, DatamixSessionInfo, DatamixView } from './types.js';
 import type { ViolationLog } from './violations.js';
 
@@ -41,7 +42,8 @@ function formatTime(ms: number): string {
 
 /** The Datamix protocol: sessions, single-use chained tokens, per-message validation. */
 export class DatamixService {
-  readonly view: DatamixView = { records: [], received: 0, rejected: [], rejectedTotal: 0, sessions: [], sessionCreations: 0, requests: [], requestsTotal: 0 };
+  readonly view: DatamixView = { records: [], received: 0, rejected: [], rejectedTotal: 0, sessions: [], sessionCreations: 0, requests: [], requestsTotal: 0, busySessionsPeak: 0 };
+  private busySessions = 0;
   sessionTtlMs: number;
   private readonly tokens = new Map<string, TokenState>();
 
@@ -62,6 +64,7 @@ export class DatamixService {
     this.view.requests.length = 0;
     this.view.requestsTotal = 0;
     this.view.sessionCreations = 0;
+    this.view.busySessionsPeak = this.busySessions;
   }
 
   /** Every request with its final status (0 = no response was sent). */
@@ -143,11 +146,15 @@ export class DatamixService {
     }
 
     session.busy = true;
+    this.busySessions += 1;
+    this.view.busySessionsPeak = Math.max(this.view.busySessionsPeak, this.busySessions);
     try {
       await call.beforeProcessing();
+      await sessionThrottle(call.body.buffer.length, this.options.sessionBytesPerSec);
       return this.accept(session, entry, messages);
     } finally {
       session.busy = false;
+      this.busySessions -= 1;
     }
   }
 

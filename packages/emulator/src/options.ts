@@ -10,6 +10,8 @@ export interface ResolvedOptions {
     pastWindowMs: number;
     futureWindowMs: number;
     maxRecords: number;
+    /** 0: no cap. */
+    sessionBytesPerSec: number;
   };
   initialState: {
     clientKeys: Set<string>;
@@ -84,6 +86,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       pastWindowMs: nonNegativeInteger('datamix.pastWindowMs', options.datamix?.pastWindowMs, 600_000),
       futureWindowMs: nonNegativeInteger('datamix.futureWindowMs', options.datamix?.futureWindowMs, 10_000),
       maxRecords,
+      sessionBytesPerSec: nonNegativeInteger('datamix.sessionBytesPerSec', options.datamix?.sessionBytesPerSec, 0),
     },
     initialState: {
       clientKeys,
