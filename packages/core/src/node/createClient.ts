@@ -1,5 +1,6 @@
 import { LogferryError } from '../errors/logferryError.js';
 import { parseOptions, secretsOfOptions, type ResolvedOptions } from '../options/options.js';
+import { laneRange } from '../options/sessions.js';
 import type { Client, ClientHooks } from '../pipeline/client.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { emptyStats } from '../pipeline/stats.js';
@@ -38,7 +39,7 @@ export interface NodeClientHooks extends ClientHooks {
 export function createClientFromResolved(options: ResolvedOptions, hooks: NodeClientHooks): Client {
   const counters = emptyStats();
   // One keep-alive connection per lane: a lane has at most one request in flight.
-  const lanes = options.sink.type === 'datamix' ? options.sink.sessions : 1;
+  const lanes = options.sink.type === 'datamix' ? laneRange(options.sink.sessions).max : 1;
   const http = createHttp({ connections: lanes, ...(hooks.dispatcher ? { dispatcher: hooks.dispatcher } : {}) });
   const sink = createSink(options, http, { sessionCreated: () => counters.sessionsCreated++ });
   return new Pipeline(options, hooks, {

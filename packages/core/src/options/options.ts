@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
 import { LogferryError, redact } from '../errors/logferryError.js';
 import { DATAMIX_LEVELS } from '../record/levels.js';
+import { sessionsOption } from './sessions.js';
 
 /*
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
@@ -22,7 +23,7 @@ const datamixSink = z.strictObject({
   type: z.literal('datamix'),
   apiKey: z.optional(nonEmpty),
   url: z._default(url, 'https://datamix.mixbook.com'),
-  sessions: z._default(int(1, 64), 1),
+  sessions: sessionsOption,
 });
 
 const initialStateSink = z.strictObject({

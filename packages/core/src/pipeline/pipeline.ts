@@ -76,6 +76,7 @@ export class Pipeline implements Client {
         this.changed();
       },
       changed: () => this.changed(),
+      held: () => this.backpressure.backlogged(),
     });
     const batchBytes = this.dispatch.batchBytes;
     this.backpressure = new Backpressure(
@@ -194,6 +195,7 @@ export class Pipeline implements Client {
       buffered: this.queue.length,
       bufferedBytes: this.queue.bytes,
       inFlight: this.dispatch.inFlight(),
+      lanesOpen: this.dispatch.openLanes,
       rejectedReasons: { ...this.counters.rejectedReasons },
       droppedReasons: { ...this.counters.droppedReasons },
     };
