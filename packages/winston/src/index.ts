@@ -14,6 +14,7 @@ import {
   type ResolvedOptions,
   type Stats,
 } from '@logferry/core';
+import { LineBatcher } from './lineBatcher.js';
 import { fastLevelsFor, readerSetup, recordOf, writeLine, type WinstonInfo } from './wire.js';
 import type { WinstonWorkerData } from './worker.js';
 import { ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
@@ -51,6 +52,8 @@ export class LogferryTransport extends TransportStream {
   private readonly resolved: ResolvedOptions;
   private readonly raw: Record<string, unknown>;
   private thread: Thread | undefined;
+  /** log()'s lines, written into the thread once a turn (see LineBatcher). */
+  private lines: LineBatcher | undefined;
   private inline: Client | undefined;
   private statsId = 0;
   private readonly statsWaiters = new Map<number, (stats: Stats) => void>();
@@ -75,6 +78,10 @@ export class LogferryTransport extends TransportStream {
     // Fail fast, on the main thread, with the field named and no key shown.
     this.resolved = parseOptions(own);
     this.raw = own;
+    // Like pino's transports: the worker starts (and opens its first session) once the transport
+    // is added to a logger, not on the app's first logger.info() call. After winston-transport's
+    // own 'pipe' listener, which takes the logger's levels.
+    if (this.resolved.worker) this.once('pipe', () => this.start());
   }
 
   private levelSet(): Record<string, number> {
@@ -126,8 +133,15 @@ export class LogferryTransport extends TransportStream {
     thread.on('error', (error: Error) => this.workerDied(error));
     // Like pino: the worker does not keep the app alive; at exit, end() blocks until the
     // worker has delivered (or spooled) what is pending, within its exit deadline.
-    const atExit = (): void => endAtExit(thread);
-    const beforeExit = (): void => thread.flush(() => undefined);
+    const lines = new LineBatcher((text) => thread.write(text));
+    const atExit = (): void => {
+      lines.drain();
+      endAtExit(thread);
+    };
+    const beforeExit = (): void => {
+      lines.drain();
+      thread.flush(() => undefined);
+    };
     thread.on('ready', () => thread.unref());
     process.on('exit', atExit);
     process.on('beforeExit', beforeExit);
@@ -136,6 +150,7 @@ export class LogferryTransport extends TransportStream {
       process.off('beforeExit', beforeExit);
     });
     this.thread = thread;
+    this.lines = lines;
   }
 
   /**
@@ -146,6 +161,7 @@ export class LogferryTransport extends TransportStream {
     if (this.inline || this.closing) return;
     this.reportError({ code: 'LOGFERRY_WORKER', message: `logferry worker failed (${error.message}); continuing on the main thread` });
     this.thread = undefined;
+    this.lines = undefined;
     this.inline = this.createInline();
   }
 
@@ -174,7 +190,7 @@ export class LogferryTransport extends TransportStream {
     const now = Date.now();
     const formatted = this.resolved.format === 'formatted';
     if (this.inline) this.inline.log(recordOf(info, now, formatted));
-    else this.thread?.write(writeLine(info, now, formatted, this.fastLevels));
+    else this.lines?.add(writeLine(info, now, formatted, this.fastLevels));
     next();
   }
 
@@ -183,6 +199,7 @@ export class LogferryTransport extends TransportStream {
     if (this.inline) return this.inline.flush();
     const thread = this.thread;
     if (!thread) return Promise.resolve();
+    this.lines?.drain();
     return new Promise((resolve) => thread.flush(() => resolve()));
   }
 
@@ -217,6 +234,7 @@ export class LogferryTransport extends TransportStream {
     // end() usually blocks until the worker is done, but returns early while a write is in flight: wait for 'close'.
     this.closing ??= new Promise<void>((resolve) => {
       thread.once('close', () => resolve());
+      this.lines?.drain();
       endAtExit(thread);
     });
     return this.closing;
