@@ -111,6 +111,7 @@ export class DatamixService {
   }
 
   async postLogs(destination: string, call: ApiCall): Promise<Reply> {
+    const arrived = Date.now();
     if (call.body.kind === 'too-large') return errorReply(413, 'request body too large');
     const parsed = parseJson(call.body.buffer);
     if (parsed.kind === 'invalid') return this.badBody(parsed.reason);
@@ -150,7 +151,7 @@ export class DatamixService {
     this.view.busySessionsPeak = Math.max(this.view.busySessionsPeak, this.busySessions);
     try {
       await call.beforeProcessing();
-      await sessionThrottle(call.body.buffer.length, this.options.sessionBytesPerSec);
+      await sessionThrottle(arrived, call.body.buffer.length, this.options.sessionBytesPerSec);
       return this.accept(session, entry, messages);
     } finally {
       session.busy = false;
