@@ -19,7 +19,7 @@ const emu = await startEmulator({ maxRecords: 10 });
 const format = winston.format.json();
 const next = recordSource();
 const LEVEL = Symbol.for('level');
-const infos = Array.from({ length: 1000 }, () => format.transform({ level: 'info', [LEVEL]: 'info', message: MESSAGE, ...next() }));
+const infos = Array.from({ length: 1000 }, () => format.transform({ level: 'info', [LEVEL]: 'info', message: MESSAGE, ...next() }, format.options));
 const results = [];
 for (let round = 0; round < args.rounds; round++) {
   const transport = new LogferryTransport({ sink: { type: 'datamix', apiKey: 'test-key', url: emu.url } });
