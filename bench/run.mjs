@@ -19,6 +19,9 @@ const CASES = [
   { name: 'logferry-pino-initialstate', logger: 'pino', group: 'logferry', receiver: 'initialstate', worker: true },
   { name: 'logferry-winston-datamix', logger: 'winston', group: 'logferry', receiver: 'datamix', worker: true },
   { name: 'logferry-winston-initialstate', logger: 'winston', group: 'logferry', receiver: 'initialstate', worker: true },
+  { name: 'logferry-pino-sessions1-2k', logger: 'pino', group: 'sessions', receiver: 'datamix-capped', worker: true, optIn: true },
+  { name: 'logferry-pino-sessions4-2k', logger: 'pino', group: 'sessions', receiver: 'datamix-capped', worker: true, optIn: true },
+  { name: 'logferry-pino-sessions-grow-2k', logger: 'pino', group: 'sessions', receiver: 'datamix-capped', worker: true, optIn: true },
   { name: 'axiom-pino', logger: 'pino', group: 'peer', receiver: 'axiom', worker: true },
   { name: 'pino-loki', logger: 'pino', group: 'peer', receiver: 'loki', worker: true },
   { name: 'pino-loki-unbounded', logger: 'pino', group: 'peer', receiver: 'loki', worker: true },
@@ -36,13 +39,14 @@ const WORKER_FLOOR = 'pino-worker-devnull';
  */
 function floorOf(spec) {
   if (spec.name === WORKER_FLOOR) return 'pino-devnull';
+  if (spec.group === 'sessions') return spec.name === 'logferry-pino-sessions1-2k' ? undefined : 'logferry-pino-sessions1-2k';
   if (spec.group === 'floor') return undefined;
   return spec.logger === 'pino' ? WORKER_FLOOR : 'winston-file-devnull';
 }
 const QUIET_MS = 1500; // after the child exits, how long without a new record before we stop waiting
 
 function parseArgs(argv) {
-  const args = { n: 100_000, rounds: 3, cases: undefined, json: undefined };
+  const args = { n: 100_000, rounds: 3, cases: undefined, json: undefined, ready: false, readyMs: 2000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -55,8 +59,10 @@ function parseArgs(argv) {
     else if (a === '--cases') args.cases = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (a === '--quick') Object.assign(args, { n: 10_000, rounds: 1 });
     else if (a === '--json') args.json = value();
+    else if (a === '--ready') args.ready = true;
+    else if (a === '--ready-ms') Object.assign(args, { ready: true, readyMs: Number(value()) });
     else if (a === '--help' || a === '-h') {
-      console.log('node bench/run.mjs [--n 100000] [--rounds 3] [--cases a,b] [--quick] [--json out.json]');
+      console.log('node bench/run.mjs [--n 100000] [--rounds 3] [--cases a,b] [--quick] [--ready] [--ready-ms 2000] [--json out.json]');
       console.log(`cases: ${CASES.map((c) => c.name).join(', ')}`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
@@ -98,11 +104,11 @@ async function startReceiverProcess() {
   };
 }
 
-function runChild(name, n, urls, timeoutMs) {
+function runChild(name, n, urls, timeoutMs, readyMs) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(here, 'lib/child.mjs'), name, String(n)], {
       cwd: here,
-      env: { ...process.env, BENCH_URLS: JSON.stringify(urls) },
+      env: { ...process.env, BENCH_URLS: JSON.stringify(urls), BENCH_READY_MS: String(readyMs) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -132,7 +138,7 @@ function runChild(name, n, urls, timeoutMs) {
 
 async function runCase(spec, n, receiver, timeoutMs) {
   if (spec.receiver) await receiver.reset();
-  const child = await runChild(spec.name, n, receiver.urls, timeoutMs);
+  const child = await runChild(spec.name, n, receiver.urls, timeoutMs, args.ready ? args.readyMs : 0);
   const row = { case: spec.name, ...child };
   if (child.unavailable || !child.startAt) return row;
   if (!spec.receiver) {
@@ -176,6 +182,7 @@ function summarize(rows, pick) {
 
 const metrics = {
   main: (r) => r.mainCpuMs,
+  perLog: (r) => (typeof r.loopMainCpuMs === 'number' ? (r.loopMainCpuMs * 1000) / r.n : undefined),
   offMain: (r) => r.offMainCpuMs,
   wall: (r) => r.wallMs,
   rate: (r) => (r.wallMs > 0 ? (r.delivered / r.wallMs) * 1000 : undefined),
@@ -208,22 +215,23 @@ function table(selected, results, n, rounds) {
   const lines = [];
   const notes = [];
   lines.push(`N = ${n.toLocaleString('en-US')} records per case, ${rounds} round(s); median (min–max); ×F = ratio to the case's floor`);
+  lines.push(args.ready ? `Mode: ready first (each transport created, then ${args.readyMs} ms idle before the first record; figures from then)` : 'Mode: cold (figures from just before the transport is created)');
   lines.push('(pino transports vs pino-worker-devnull, winston cases vs winston-file-devnull, pino-worker-devnull vs pino-devnull)');
   lines.push('');
-  lines.push('| case | main-thread CPU ms | off-main CPU ms | wall ms | delivered/s | delivered | peak RSS MB | requests |');
-  lines.push('|---|---|---|---|---|---|---|---|');
+  lines.push('| case | loop µs/log | main-thread CPU ms | off-main CPU ms | wall ms | delivered/s | delivered | peak RSS MB | requests |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const spec of selected) {
     const all = results.filter((r) => r.case === spec.name);
     const good = ok(spec.name);
     const unavailable = all.find((r) => r.unavailable);
     if (unavailable) {
-      lines.push(`| ${spec.name} | n/a (${unavailable.unavailable.replace(/\|/g, '/').slice(0, 120)}) | | | | | | |`);
+      lines.push(`| ${spec.name} | n/a (${unavailable.unavailable.replace(/\|/g, '/').slice(0, 120)}) | | | | | | | |`);
       continue;
     }
     if (good.length === 0) {
       const failed = all.find((r) => r.error) ?? {};
       const why = String(failed.error ?? 'no result').split('\n')[0].replace(/\|/g, '/').slice(0, 120);
-      lines.push(`| ${spec.name} | failed (${why}) | | | | | | |`);
+      lines.push(`| ${spec.name} | failed (${why}) | | | | | | | |`);
       continue;
     }
     const floor = floorOf(spec);
@@ -250,7 +258,7 @@ function table(selected, results, n, rounds) {
       name += ` [${notes.length}]`;
     }
     lines.push(
-      `| ${name} | ${cell(stats(spec.name, 'main'), f('main'))} | ${cell(stats(spec.name, 'offMain'), f('offMain'))} | ` +
+      `| ${name} | ${cell(stats(spec.name, 'perLog'), f('perLog'))} | ${cell(stats(spec.name, 'main'), f('main'))} | ${cell(stats(spec.name, 'offMain'), f('offMain'))} | ` +
         `${cell(stats(spec.name, 'wall'), f('wall'))} | ${cell(stats(spec.name, 'rate'), f('rate'))} | ${deliveredText} | ` +
         `${cell(stats(spec.name, 'rss'), f('rss'))} | ${spec.receiver ? cell(stats(spec.name, 'requests'), undefined, { ratio: false, integer: true }) : '—'} |`,
     );
@@ -291,7 +299,8 @@ for (const pkg of ['core', 'emulator', 'pino', 'winston']) {
     process.exit(1);
   }
 }
-const selected = args.cases ? CASES.filter((c) => args.cases.includes(c.name)) : CASES;
+// The parallel-sessions cases (2 KB records, a capped emulator) run when named: they answer another question.
+const selected = args.cases ? CASES.filter((c) => args.cases.includes(c.name)) : CASES.filter((c) => !c.optIn);
 const timeoutMs = 60_000 + Math.round(args.n * 0.3);
 const startLoad = loadavg()[0];
 if (startLoad > 0.5) process.stderr.write(`warning: load average is ${startLoad.toFixed(2)}: other work on this machine will skew the figures\n`);

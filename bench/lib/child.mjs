@@ -12,6 +12,9 @@ const CHUNK = 1000; // records per event-loop turn, like a server handling a bur
 const KEPT_ALIVE_MS = 30_000; // after close(), how long something may keep the process alive
 
 const [caseName, nArg] = process.argv.slice(2);
+// --ready: the transport is created, then left idle this long (its worker up, its first session or
+// bucket requested) before the first record and before the figures start, as a long-running service sees it.
+const READY_MS = Number(process.env.BENCH_READY_MS ?? 0);
 const n = Number(nArg);
 const urls = JSON.parse(process.env.BENCH_URLS ?? '{}');
 const result = { case: caseName, n, method: mainThreadMethod, closed: false };
@@ -51,10 +54,18 @@ try {
 }
 
 try {
-  const next = recordSource();
-  base = { main: mainThreadCpuMs(), total: processCpuMs() };
-  result.startAt = Date.now();
-  const handle = await mod.start({ urls, n });
+  const next = (mod.records ?? recordSource)();
+  let handle;
+  if (READY_MS > 0) {
+    handle = await mod.start({ urls, n });
+    await new Promise((resolve) => setTimeout(resolve, READY_MS));
+    base = { main: mainThreadCpuMs(), total: processCpuMs() };
+    result.startAt = Date.now();
+  } else {
+    base = { main: mainThreadCpuMs(), total: processCpuMs() };
+    result.startAt = Date.now();
+    handle = await mod.start({ urls, n });
+  }
   const loopMain0 = mainThreadCpuMs();
   for (let i = 0; i < n; i++) {
     handle.log(next());

@@ -32,3 +32,10 @@ export function recordSource(seed = 0x10ff) {
     };
   };
 }
+
+/** The same records with ~2 KB of text each (`detail`), for the parallel-sessions cases. */
+export function largeRecords(seed = 0x10ff) {
+  const next = recordSource(seed);
+  const detail = 'x'.repeat(1900);
+  return () => ({ ...next(), detail });
+}

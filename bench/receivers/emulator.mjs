@@ -7,8 +7,8 @@
 // levels, time window, Initial State fields).
 import { startEmulator } from '@logferry/emulator';
 
-export async function startLogferryEmulator() {
-  const emu = await startEmulator({ port: 0, maxRecords: 1000 });
+export async function startLogferryEmulator(datamix = {}) {
+  const emu = await startEmulator({ port: 0, maxRecords: 1000, datamix });
   const last = (list) => (list.length > 0 ? list[list.length - 1].receivedAt : 0);
   const view = (api) => {
     const records = api === 'datamix' ? emu.datamix.records : emu.initialState.events;
@@ -25,6 +25,7 @@ export async function startLogferryEmulator() {
     url: emu.url,
     datamix: { status: () => view('datamix') },
     initialstate: { status: () => view('initialstate') },
+    busySessionsPeak: () => emu.datamix.busySessionsPeak,
     reset: () => emu.reset(),
     close: () => emu.close(),
   };

@@ -10,12 +10,14 @@ import { startLogferryEmulator } from './emulator.mjs';
 import { startLoki } from './loki.mjs';
 
 const emulator = await startLogferryEmulator();
+// Datamix's documented ~5 MB/s a session, for the parallel-sessions cases.
+const capped = await startLogferryEmulator({ sessionBytesPerSec: 5_000_000 });
 const loki = await startLoki();
 const elasticsearch = await startElasticsearch();
 const axiom = await startAxiom();
 
-const byName = { datamix: emulator.datamix, initialstate: emulator.initialstate, loki, elasticsearch, axiom };
-const all = [emulator, loki, elasticsearch, axiom];
+const byName = { datamix: emulator.datamix, initialstate: emulator.initialstate, 'datamix-capped': capped.datamix, loki, elasticsearch, axiom };
+const all = [emulator, capped, loki, elasticsearch, axiom];
 
 process.on('message', async (msg) => {
   if (msg.type === 'reset') {
@@ -30,4 +32,4 @@ process.on('message', async (msg) => {
 });
 process.on('disconnect', () => process.exit(0));
 
-process.send({ type: 'ready', urls: { emulator: emulator.url, loki: loki.url, elasticsearch: elasticsearch.url, axiom: axiom.url } });
+process.send({ type: 'ready', urls: { emulator: emulator.url, emulatorCapped: capped.url, loki: loki.url, elasticsearch: elasticsearch.url, axiom: axiom.url } });

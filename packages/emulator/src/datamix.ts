@@ -6,6 +6,7 @@ import { describeValue } from './describeValue.js';
 import type { ResolvedOptions } from './options.js';
 import { errorReply, jsonReply, type Reply } from './reply.js';
 import { keepNewest } from './keepNewest.js';
+import { sessionThrottle } from './sessionThrottle.js';
 import type { DatamixDestinationParts, DatamixSessionInfo, DatamixView } from './types.js';
 import type { ViolationLog } from './violations.js';
 
@@ -43,7 +44,8 @@ function formatTime(ms: number): string {
 
 /** The Datamix protocol: sessions, single-use chained tokens, per-message validation. */
 export class DatamixService {
-  readonly view: DatamixView = { records: [], received: 0, rejected: [], rejectedTotal: 0, sessions: [], sessionCreations: 0, requests: [], requestsTotal: 0 };
+  readonly view: DatamixView = { records: [], received: 0, rejected: [], rejectedTotal: 0, sessions: [], sessionCreations: 0, requests: [], requestsTotal: 0, busySessionsPeak: 0 };
+  private busySessions = 0;
   sessionTtlMs: number;
   /** Keys refused as revoked (faults.refuseKey). */
   refusedKeys: ReadonlySet<string> = new Set();
@@ -66,6 +68,7 @@ export class DatamixService {
     this.view.requests.length = 0;
     this.view.requestsTotal = 0;
     this.view.sessionCreations = 0;
+    this.view.busySessionsPeak = this.busySessions;
   }
 
   /** Every request with its final status (0 = no response was sent). */
@@ -113,6 +116,7 @@ export class DatamixService {
   }
 
   async postLogs(destination: string, call: ApiCall): Promise<Reply> {
+    const arrived = Date.now();
     if (call.body.kind === 'too-large') return errorReply(413, 'request body too large');
     const parsed = parseJson(call.body.buffer);
     if (parsed.kind === 'invalid') return this.badBody(parsed.reason);
@@ -149,11 +153,15 @@ export class DatamixService {
     }
 
     session.busy = true;
+    this.busySessions += 1;
+    this.view.busySessionsPeak = Math.max(this.view.busySessionsPeak, this.busySessions);
     try {
       await call.beforeProcessing();
+      await sessionThrottle(arrived, call.body.buffer.length, this.options.sessionBytesPerSec);
       return this.accept(session, entry, messages);
     } finally {
       session.busy = false;
+      this.busySessions -= 1;
     }
   }
 

@@ -11,6 +11,8 @@ export interface ResolvedOptions {
     pastWindowMs: number;
     futureWindowMs: number;
     maxRecords: number;
+    /** 0: no cap. */
+    sessionBytesPerSec: number;
   };
   initialState: {
     clientKeys: Set<string>;
@@ -86,6 +88,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       pastWindowMs: nonNegativeInteger('datamix.pastWindowMs', options.datamix?.pastWindowMs, 600_000),
       futureWindowMs: nonNegativeInteger('datamix.futureWindowMs', options.datamix?.futureWindowMs, 10_000),
       maxRecords,
+      sessionBytesPerSec: nonNegativeInteger('datamix.sessionBytesPerSec', options.datamix?.sessionBytesPerSec, 0),
     },
     initialState: {
       clientKeys,

@@ -21,6 +21,12 @@ export interface EmulatorOptions {
     pastWindowMs?: number;
     /** Default 10_000. */
     futureWindowMs?: number;
+    /**
+     * Per-session throughput cap: a logs request is answered no sooner than
+     * its body's bytes take at this rate (Datamix documents about 5 MB/s a
+     * session). Default 0: no cap.
+     */
+    sessionBytesPerSec?: number;
   };
   initialState?: {
     /** Default ['test-client-key']. */
@@ -108,6 +114,8 @@ export interface DatamixView {
   requests: { path: string; status: number }[];
   /** Datamix requests since the start (or the last reset), including those no longer kept in `requests`. */
   requestsTotal: number;
+  /** The most sessions that had a logs request under way at one time (since the start or the last reset). */
+  busySessionsPeak: number;
 }
 
 export interface InitialStateBucketInfo {

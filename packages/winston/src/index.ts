@@ -14,6 +14,7 @@ import {
   type ResolvedOptions,
   type Stats,
 } from '@logferry/core';
+import { LineBatcher } from './lineBatcher.js';
 import { fastLevelsFor, readerSetup, recordOf, writeLine, type WinstonInfo } from './wire.js';
 import type { WinstonWorkerData } from './worker.js';
 import { closeByRequest, ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
@@ -65,6 +66,8 @@ export class LogferryTransport extends TransportStream {
   private readonly resolved: ResolvedOptions;
   private readonly raw: Record<string, unknown>;
   private thread: Thread | undefined;
+  /** log()'s lines, written into the thread once a turn (see LineBatcher). */
+  private lines: LineBatcher | undefined;
   private inline: Client | undefined;
   private statsId = 0;
   private readonly statsWaiters = new Map<number, (stats: Stats) => void>();
@@ -89,10 +92,10 @@ export class LogferryTransport extends TransportStream {
     // Fail fast, on the main thread, with the field named and no key shown.
     this.resolved = parseOptions(own);
     this.raw = own;
-    // With a spool, the worker starts with the logger, not with the first record: what an
-    // earlier process left there is drained on start. After winston-transport's own 'pipe'
-    // handler, which takes the logger's levels.
-    if (this.resolved.spool) this.once('pipe', () => this.start());
+    // Like pino's transports: the worker starts (and opens its first session) once the transport
+    // is added to a logger, not on the app's first logger.info() call. After winston-transport's
+    // own 'pipe' listener, which takes the logger's levels.
+    if (this.resolved.worker) this.once('pipe', () => this.start());
   }
 
   private levelSet(): Record<string, number> {
@@ -147,8 +150,15 @@ export class LogferryTransport extends TransportStream {
     // beforeExit (the app's loop went idle, it is done): close within exitTimeoutMs. A flush
     // here kept the process alive: for good, as each flush emptied the loop again, or for
     // retry.maxElapsedMs while the API was down.
-    const atExit = (): void => endAtExit(thread);
-    const beforeExit = (): void => void this.close();
+    const lines = new LineBatcher((text) => thread.write(text));
+    const atExit = (): void => {
+      lines.drain();
+      endAtExit(thread);
+    };
+    const beforeExit = (): void => {
+      lines.drain();
+      void this.close();
+    };
     thread.on('ready', () => thread.unref());
     process.on('exit', atExit);
     process.on('beforeExit', beforeExit);
@@ -157,6 +167,7 @@ export class LogferryTransport extends TransportStream {
       process.off('beforeExit', beforeExit);
     });
     this.thread = thread;
+    this.lines = lines;
   }
 
   /**
@@ -167,6 +178,7 @@ export class LogferryTransport extends TransportStream {
     if (this.inline || this.closing) return;
     this.reportError({ code: 'LOGFERRY_WORKER', message: `logferry worker failed (${error.message}); continuing on the main thread` });
     this.thread = undefined;
+    this.lines = undefined;
     this.inline = this.createInline();
   }
 
@@ -195,7 +207,7 @@ export class LogferryTransport extends TransportStream {
     const now = Date.now();
     const formatted = this.resolved.format === 'formatted';
     if (this.inline) this.inline.log(recordOf(info, now, formatted));
-    else this.thread?.write(writeLine(info, now, formatted, this.fastLevels));
+    else this.lines?.add(writeLine(info, now, formatted, this.fastLevels));
     next();
   }
 
@@ -204,6 +216,7 @@ export class LogferryTransport extends TransportStream {
     if (this.inline) return this.inline.flush();
     const thread = this.thread;
     if (!thread) return Promise.resolve();
+    this.lines?.drain();
     return new Promise((resolve) => thread.flush(() => resolve()));
   }
 
@@ -238,6 +251,7 @@ export class LogferryTransport extends TransportStream {
     // end() usually blocks until the worker is done, but returns early while a write is in flight: wait for 'close'.
     this.closing ??= new Promise<void>((resolve) => {
       thread.once('close', () => resolve());
+      this.lines?.drain();
       endAtExit(thread);
     });
     return this.closing;

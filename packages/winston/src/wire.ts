@@ -1,3 +1,4 @@
+import { flatFieldsJson } from './flatFields.js';
 import { safeStringify, setField, levelMapFor, timeOf, type DatamixLevel, type LevelMap, type ResolvedOptions, type WorkerStreamSetup } from '@logferry/core';
 
 /*
@@ -101,8 +102,8 @@ export function serializeFast(info: WinstonInfo, now: number, level: DatamixLeve
   if (!Number.isSafeInteger(time) || time < 0) return undefined;
   const head = `{"level":${PINO_NUMBER[level]},"time":${time},`;
   const tail = `${MESSAGE_FIELD}${JSON.stringify(message)}}\n`;
-  const fields = fieldsJson(info);
-  return fields === '{}' ? head + tail : `${head}${fields.slice(1, -1)},${tail}`;
+  const fields = flatFieldsJson(info, OWN_KEYS) ?? fieldsJson(info).slice(1, -1);
+  return fields === '' ? head + tail : `${head}${fields},${tail}`;
 }
 
 const OWN_KEYS = new Set(['level', 'timestamp', 'message']);

@@ -1,5 +1,6 @@
 import { LogferryError } from '../errors/logferryError.js';
 import { parseOptions, secretsOfOptions, type LogferryOptions, type ResolvedOptions } from '../options/options.js';
+import { laneRange } from '../options/sessions.js';
 import type { Client, ClientHooks } from '../pipeline/client.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { emptyStats } from '../pipeline/stats.js';
@@ -43,7 +44,7 @@ export function createClientFromResolved(resolved: ResolvedOptions, hooks: NodeC
   const { options, keys } = readKeyFiles(resolved, secrets);
   const counters = emptyStats();
   // One keep-alive connection per lane: a lane has at most one request in flight.
-  const lanes = options.sink.type === 'datamix' ? options.sink.sessions : 1;
+  const lanes = options.sink.type === 'datamix' ? laneRange(options.sink.sessions).max : 1;
   const http = createHttp({ connections: lanes, ...(hooks.dispatcher ? { dispatcher: hooks.dispatcher } : {}) });
   const sink = createSink(options, http, { sessionCreated: () => counters.sessionsCreated++ }, keys);
   const { spool } = options;

@@ -4,6 +4,7 @@ import { LogferryError, redact } from '../errors/logferryError.js';
 import { DATAMIX_LEVELS } from '../record/levels.js';
 import { keyFileFor, type KeyFileSpec } from './keyFiles.js';
 import { setField } from '../record/messageText.js';
+import { sessionsOption } from './sessions.js';
 
 /*
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
@@ -26,7 +27,7 @@ const datamixSink = z.strictObject({
   /** A file holding the key, read again when Datamix refuses it (see keyFiles.ts). */
   apiKeyFile: z.optional(nonEmpty),
   url: z._default(url, 'https://datamix.mixbook.com'),
-  sessions: z._default(int(1, 64), 1),
+  sessions: sessionsOption,
 });
 
 /** What both Initial State APIs share: how a record becomes events, and the request pace. */

@@ -2,6 +2,7 @@ import { LogferryError } from '../errors/logferryError.js';
 import type { Sink, StopReason } from '../protocols/sink.js';
 import type { LogRecord } from '../record/record.js';
 import { Lane } from './lane.js';
+import { LaneGrowth } from './laneGrowth.js';
 import type { RecordQueue } from './recordQueue.js';
 import type { Reports } from './reports.js';
 import { sendWithRetry, type RetryHooks } from './retry.js';
@@ -27,6 +28,8 @@ export interface DispatchContext {
   settled(records: readonly LogRecord[], delivered: boolean): void;
   /** Something flushers or waiting sources may be waiting for changed (a lane stopped, a request failed). */
   changed(): void;
+  /** The backlog is over backpressure's high-water mark (a source that can wait is held back). */
+  held(): boolean;
 }
 
 /**
@@ -44,13 +47,23 @@ export class Dispatch {
   /** Why, for what is spooled or dropped from then on. */
   fatalReason: StopReason = 'auth';
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly maxBatchBytes: number;
   private readonly maxBatchRecords: number;
+  /** How many of the lanes are open (a sink with a range of lanes grows and shrinks it). */
+  private readonly growth: LaneGrowth;
 
   constructor(private readonly c: DispatchContext) {
     this.lanes = Array.from({ length: c.sink.lanes }, (_, index) => new Lane(index));
     this.maxBatchBytes = Math.min(c.batch.maxBytes, c.sink.maxBatchBytes);
     this.maxBatchRecords = Math.min(c.batch.maxEvents, c.sink.maxBatchRecords ?? Infinity);
+    const range = c.sink.laneRange ?? { min: c.sink.lanes, max: c.sink.lanes, idleMs: 0 };
+    this.growth = new LaneGrowth(range.min, Math.min(range.max, c.sink.lanes), range.idleMs);
+  }
+
+  /** Lanes open to take batches. */
+  get openLanes(): number {
+    return this.growth.open;
   }
 
   get batchBytes(): number {
@@ -82,7 +95,8 @@ export class Dispatch {
     const { queue, sink } = this.c;
     const { intervalMs } = this.c.batch;
     const maxEvents = this.maxBatchRecords;
-    for (const lane of this.lanes) {
+    for (let i = 0; i < this.growth.open; i++) {
+      const lane = this.lanes[i] as Lane;
       if (lane.busy || lane.abandoned) continue;
       if (queue.length === 0) break;
       if (!this.c.hurry() && !queue.ready(maxEvents, this.maxBatchBytes, intervalMs, Date.now())) break;
@@ -92,7 +106,8 @@ export class Dispatch {
     // request (builds the body) now, while the server reads the current one. Not while requests
     // fail, nor for a lane that is retrying: the records stay in the bounded buffer then.
     if (this.healthy && sink.prepare) {
-      for (const lane of this.lanes) {
+      for (let i = 0; i < this.growth.open; i++) {
+        const lane = this.lanes[i] as Lane;
         if (!queue.full(maxEvents, this.maxBatchBytes)) break;
         if (!lane.wantsNext() || this.c.closed()) continue;
         const batch = queue.take(maxEvents, this.maxBatchBytes);
@@ -105,7 +120,51 @@ export class Dispatch {
         }
       }
     }
-    if (queue.length > 0 && !this.timer && this.lanes.some((l) => !l.busy)) this.schedule();
+    if (this.growth.ranged && this.mayGrow()) return this.pump();
+    if (queue.length > 0 && !this.timer && this.openLaneFree()) this.schedule();
+  }
+
+  private openLaneFree(): boolean {
+    for (let i = 0; i < this.growth.open; i++) {
+      const lane = this.lanes[i] as Lane;
+      if (!lane.busy && !lane.abandoned) return true;
+    }
+    return false;
+  }
+
+  /** One lane more when the open ones cannot keep up (see LaneGrowth); only while requests succeed. */
+  private mayGrow(): boolean {
+    if (!this.healthy || this.c.closed() || this.fatal) return false;
+    const { queue } = this.c;
+    const view = {
+      allBusy: !this.openLaneFree(),
+      backlogged: queue.full(this.maxBatchRecords, this.maxBatchBytes),
+      queuedBytes: queue.bytes,
+      held: this.c.held(),
+    };
+    return this.growth.grow(view, Date.now());
+  }
+
+  /**
+   * Closes the top open lane once it has been idle the range's idleMs (and
+   * then the next, as each goes quiet), down to the range's min. The sink
+   * forgets that lane's session; the lane opens again when the load needs it.
+   */
+  private watchIdle(): void {
+    if (this.idleTimer || !this.growth.ranged || this.c.closed()) return;
+    const top = this.lanes[this.growth.open - 1] as Lane;
+    if (!this.growth.aboveMin || top.busy || top.idleSince === undefined) return;
+    const wait = Math.max(0, top.idleSince + this.growth.idleMs - Date.now());
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.c.closed() || top.busy) return;
+      if (this.growth.shrink(top.idleSince, Date.now())) {
+        this.c.sink.closeLane?.(top.index);
+        this.c.changed();
+      }
+      this.watchIdle();
+    }, wait);
+    (this.idleTimer as { unref?: () => void }).unref?.();
   }
 
   /** The lowest `seq` a lane holds, or Infinity. */
@@ -133,6 +192,8 @@ export class Dispatch {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   private async run(lane: Lane, batch: LogRecord[]): Promise<void> {
@@ -144,8 +205,9 @@ export class Dispatch {
       this.c.reports.error(new LogferryError('LOGFERRY_WORKER', `internal error while sending: ${(error as Error).message}`));
       for (const held of lane.takeHeld()) this.settle(lane, held, () => this.c.undeliverable.add(held, 'gave-up'));
     } finally {
-      lane.stop();
+      lane.stop(Date.now());
       if (!this.c.closed()) this.pump();
+      this.watchIdle();
       this.c.changed();
     }
   }
@@ -160,7 +222,7 @@ export class Dispatch {
     const next = lane.releaseNext();
     if (!next) return;
     this.c.queue.putBack(next);
-    if (this.lanes.some((l) => !l.busy && !l.abandoned)) this.pump();
+    if (this.openLaneFree()) this.pump();
   }
 
   /** `records` leave the lane and are counted through `count`. */

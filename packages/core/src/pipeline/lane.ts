@@ -12,6 +12,8 @@ export class Lane {
   failing = false;
   /** Closed at the deadline: what it held went to the spool; answers still coming are ignored. */
   abandoned = false;
+  /** When the lane last stopped sending; undefined while busy or before it first sent. */
+  idleSince: number | undefined;
   private holding: LogRecord[][] = [];
   private next: LogRecord[] | undefined;
   private held = 0;
@@ -26,6 +28,7 @@ export class Lane {
   /** The lane starts sending `batch`. */
   start(batch: LogRecord[]): void {
     this.busy = true;
+    this.idleSince = undefined;
     this.holding = [batch];
     this.held = batch.length;
   }
@@ -77,9 +80,10 @@ export class Lane {
     return this.holding.splice(0).reverse();
   }
 
-  /** The lane stops sending (its loop ended). */
-  stop(): void {
+  /** The lane stops sending (its loop ended) at `now`. */
+  stop(now: number): void {
     this.busy = false;
+    this.idleSince = now;
     this.next = undefined;
   }
 

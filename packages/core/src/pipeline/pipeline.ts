@@ -80,6 +80,7 @@ export class Pipeline implements Client {
         this.changed();
       },
       changed: () => this.changed(),
+      held: () => this.backpressure.backlogged(),
     });
     const batchBytes = this.dispatch.batchBytes;
     this.backpressure = new Backpressure(
@@ -231,6 +232,7 @@ export class Pipeline implements Client {
       bufferedBytes: this.queue.bytes,
       inFlight: this.dispatch.inFlight(),
       spilled: this.parts.journal?.waiting ?? 0,
+      lanesOpen: this.dispatch.openLanes,
       rejectedReasons: { ...this.counters.rejectedReasons },
       droppedReasons: { ...this.counters.droppedReasons },
     };

@@ -31,6 +31,8 @@ export interface Stats {
   failedRequests: number;
   retries: number;
   sessionsCreated: number;
+  /** Lanes open to take batches (Datamix: sessions; with `sessions: { min, max }` it grows and shrinks with the load). */
+  lanesOpen: number;
   /** Attempts that got no answer (may or may not have been processed). */
   ambiguous: number;
   /** Of those, how many the server told us were processed, so they were not sent twice. */
@@ -47,7 +49,7 @@ export function emptyStats(): Stats {
     logged: 0, delivered: 0, rejected: 0, filtered: 0, restamped: 0, dropped: 0, spooled: 0,
     drained: 0, journaled: 0, spilled: 0,
     buffered: 0, bufferedBytes: 0, inFlight: 0, requests: 0, failedRequests: 0, retries: 0,
-    sessionsCreated: 0, ambiguous: 0, duplicatesAvoided: 0, rejectedReasons: {}, droppedReasons: {},
+    sessionsCreated: 0, lanesOpen: 0, ambiguous: 0, duplicatesAvoided: 0, rejectedReasons: {}, droppedReasons: {},
   };
 }
 

@@ -1,4 +1,5 @@
 import type { LogferryError } from '../errors/logferryError.js';
+import type { LaneRange } from '../options/sessions.js';
 import type { LogRecord } from '../record/record.js';
 
 /**
@@ -42,6 +43,10 @@ export type StopReason = 'auth' | 'quota';
 export interface Sink {
   /** How many requests may be in flight at once (Datamix: one per session). */
   readonly lanes: number;
+  /** Optional: lanes that open as the load needs them, from `min` up to `lanes` (Datamix `sessions: { min, max }`); all open when absent. */
+  readonly laneRange?: LaneRange;
+  /** Optional: the lane was closed for being idle; what it keeps for its next request (a session) may go. */
+  closeLane?(lane: number): void;
   /** Upper bound for a batch's estimated bytes, whatever the batch options say. */
   readonly maxBatchBytes: number;
   /** Upper bound for a batch's records, whatever the batch options say (an API's limit on items a request). */

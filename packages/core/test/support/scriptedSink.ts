@@ -1,9 +1,13 @@
 import type { LogRecord } from '../../src/record/record.js';
+import type { LaneRange } from '../../src/options/sessions.js';
 import type { SendResult, Sink } from '../../src/protocols/sink.js';
 
 export interface SinkCall {
   lane: number;
   seqs: number[];
+  /** Date.now() when the send was made. */
+  at: number;
+  answered: boolean;
   /** Settles this call with the given result. */
   answer(result: SendResult): void;
 }
@@ -26,12 +30,19 @@ export class ScriptedSink implements Sink {
   private readonly inFlight: number[];
   private waiting: { n: number; resolve: () => void }[] = [];
   prepare: ((lane: number, records: LogRecord[]) => void) | undefined;
+  /** With `range`: lanes from range.min up to `lanes`, as Datamix's `sessions: { min, max }`. */
+  readonly laneRange: LaneRange | undefined;
+  /** Lanes the pipeline closed for being idle, in order. */
+  readonly closedLanes: number[] = [];
+  /** Sends in flight at once over all lanes, at most. */
+  maxInFlight = 0;
 
   constructor(
     readonly lanes = 1,
-    options: { prepares?: boolean } = {},
+    options: { prepares?: boolean; range?: LaneRange } = {},
   ) {
     this.inFlight = new Array<number>(lanes).fill(0);
+    this.laneRange = options.range;
     if (options.prepares) this.prepare = (lane, records) => void this.prepared.push({ lane, seqs: records.map((r) => r.seq) });
   }
 
@@ -42,16 +53,29 @@ export class ScriptedSink implements Sink {
   send(lane: number, records: LogRecord[]): Promise<SendResult> {
     const n = ++this.inFlight[lane]!;
     this.maxInFlightPerLane = Math.max(this.maxInFlightPerLane, n);
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight.reduce((a, b) => a + b, 0));
     return new Promise<SendResult>((resolve) => {
-      const answer = (result: SendResult): void => {
-        this.inFlight[lane]!--;
-        resolve(result);
+      const call: SinkCall = {
+        lane,
+        seqs: records.map((r) => r.seq),
+        at: Date.now(),
+        answered: false,
+        answer: (result: SendResult): void => {
+          call.answered = true;
+          this.inFlight[lane]!--;
+          resolve(result);
+        },
       };
-      this.calls.push({ lane, seqs: records.map((r) => r.seq), answer });
+      const answer = call.answer;
+      this.calls.push(call);
       for (const w of this.waiting.filter((w) => this.calls.length >= w.n)) w.resolve();
       this.waiting = this.waiting.filter((w) => this.calls.length < w.n);
       if (this.auto) answer(this.auto(records, lane));
     });
+  }
+
+  closeLane(lane: number): void {
+    this.closedLanes.push(lane);
   }
 
   /** Resolves once `n` sends have been made. */

@@ -2,6 +2,7 @@ import { BodyWriter, PreparedBodies } from '../../record/bodyWriter.js';
 import { LogferryError } from '../../errors/logferryError.js';
 import type { Http, HttpResponse } from '../../transport/http.js';
 import type { DatamixSinkOptions } from '../../options/options.js';
+import { laneRange, type LaneRange } from '../../options/sessions.js';
 import { DATAMIX_LEVELS, type DatamixLevel } from '../../record/levels.js';
 import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
 import { baseUrl } from '../baseUrl.js';
@@ -122,6 +123,7 @@ function parseLogsResponse(body: string): LogsBody | undefined {
  */
 export class DatamixSink implements Sink {
   readonly lanes: number;
+  readonly laneRange: LaneRange | undefined;
   readonly maxBatchBytes = 4 * 1024 * 1024;
   private readonly laneState: Lane[];
   private readonly base: URL;
@@ -136,9 +138,18 @@ export class DatamixSink implements Sink {
     /** With `sink.apiKeyFile`: where each new session's key comes from. */
     private readonly keys?: KeySource,
   ) {
-    this.lanes = options.sessions;
-    this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, bodies: new PreparedBodies<Prepared>() }));
+    const range = laneRange(options.sessions);
+    this.lanes = range.max;
+    if (range.max > range.min) this.laneRange = range;
+    this.laneState = Array.from({ length: range.max }, () => ({ ambiguous: false, authFailures: 0, bodies: new PreparedBodies<Prepared>() }));
     this.base = baseUrl(options.url);
+  }
+
+  /** An idle lane closed: its session is let go (Datamix has no call to end one; it expires), a new one opens if the lane is needed again. */
+  closeLane(laneIndex: number): void {
+    const lane = this.laneState[laneIndex] as Lane;
+    lane.session = undefined;
+    lane.ambiguous = false;
   }
 
   sizeOf(messageLength: number): number {
