@@ -99,6 +99,11 @@ export type DatamixSinkOptions = Extract<LogferryOptions['sink'], { type: 'datam
 export type InitialStateSinkOptions = Extract<LogferryOptions['sink'], { type: 'initialstate' }> & { clientKey: string };
 export type ResolvedOptions = Omit<LogferryOptions, 'sink'> & { sink: DatamixSinkOptions | InitialStateSinkOptions };
 
+/** The environment where there is one (Node); options/ runs in a browser too, which has none. */
+function hostEnv(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 function checkUrl(field: string, value: string, allowInsecure: boolean): void {
@@ -120,7 +125,7 @@ function checkUrl(field: string, value: string, allowInsecure: boolean): void {
  * zod cannot say (env fallback for keys, http only to loopback). Errors name the
  * field and what is expected, and never contain a key.
  */
-export function parseOptions(input: unknown, env: Record<string, string | undefined> = process.env): ResolvedOptions {
+export function parseOptions(input: unknown, env: Record<string, string | undefined> = hostEnv()): ResolvedOptions {
   const result = optionsSchema.safeParse(withoutHostKeys(input), { error: english });
   const secrets = secretsOf(input);
   if (!result.success) {

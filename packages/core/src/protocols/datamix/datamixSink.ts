@@ -11,6 +11,7 @@ import { createSession, isDatamixSuccess } from './session.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../../record/timeWindow.js';
 import { restamp } from '../../record/restamp.js';
+import { concatBytes, utf8 } from '../../record/utf8.js';
 
 interface Session {
   token: string;
@@ -71,9 +72,9 @@ interface DatamixMessage {
 }
 
 /** Each level's message start, `{"level":"info","timestamp":`, as bytes. */
-const MESSAGE_STARTS = new Map<DatamixLevel, Buffer>(DATAMIX_LEVELS.map((level) => [level, Buffer.from(`{"level":${JSON.stringify(level)},"timestamp":`)]));
-const MESSAGE_KEY = Buffer.from(',"message":"');
-const MESSAGE_END = Buffer.from('"}');
+const MESSAGE_STARTS = new Map<DatamixLevel, Uint8Array>(DATAMIX_LEVELS.map((level) => [level, utf8(`{"level":${JSON.stringify(level)},"timestamp":`)]));
+const MESSAGE_KEY = utf8(',"message":"');
+const MESSAGE_END = utf8('"}');
 
 /**
  * Writes one message straight into the body when its text is plain ASCII
@@ -81,7 +82,7 @@ const MESSAGE_END = Buffer.from('"}');
  * heap. False, with nothing written, for anything else.
  */
 export function writeMessage(body: BodyWriter, record: LogRecord, timestamp: number): boolean {
-  body.beginItem().ascii(MESSAGE_STARTS.get(record.level) as Buffer).integer(timestamp).ascii(MESSAGE_KEY);
+  body.beginItem().ascii(MESSAGE_STARTS.get(record.level) as Uint8Array).integer(timestamp).ascii(MESSAGE_KEY);
   if (!writeTextChars(body, record)) {
     body.dropItem();
     return false;
@@ -251,7 +252,7 @@ export class DatamixSink implements Sink {
     const body = lane.bodies.current;
     const head = `{"session":${JSON.stringify(session.token)},"messages":`;
     // A token too long for the reserved bytes (never seen) costs a copy of the body.
-    const payload = body.head(head) ? body.bytes() : Buffer.concat([Buffer.from(head), body.bytes()]);
+    const payload = body.head(head) ? body.bytes() : concatBytes(utf8(head), body.bytes());
 
     const url = new URL(`destinations/${encodeURIComponent(session.destination)}/logs`, this.base);
     let res: HttpResponse;

@@ -10,6 +10,7 @@ import { baseUrl } from '../baseUrl.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import type { SendResult, Sink } from '../sink.js';
 import { sleep } from '../../timing/sleep.js';
+import { utf8 } from '../../record/utf8.js';
 
 const MAX_SIGNAL = 100;
 
@@ -20,8 +21,8 @@ export function sanitizeSignal(name: string): string {
 }
 
 const LEVEL_PREFIX: Record<DatamixLevel, string> = { debug: 'DEBUG ', info: 'INFO ', warn: 'WARN ', error: 'ERROR ', fatal: 'FATAL ' };
-const VALUE_END = Buffer.from('","e":');
-const EVENT_END = Buffer.from('}');
+const VALUE_END = utf8('","e":');
+const EVENT_END = utf8('}');
 
 /** One event of a batch_logs request: bucket, bucket id, signal, value, epoch seconds. */
 interface InitialStateEvent {
@@ -57,7 +58,7 @@ export class InitialStateSink implements Sink {
   private readonly prefixLength: number;
   private readonly fieldSignals: [field: string, signal: string][];
   /** Each level's log event start, `{"b":…,"tid":…,"sn":…,"v":"INFO `, as bytes: encode() writes the text after it by hand when it can. */
-  private readonly logEventStarts: Record<DatamixLevel, { bytes: Buffer; levelLength: number }>;
+  private readonly logEventStarts: Record<DatamixLevel, { bytes: Uint8Array; levelLength: number }>;
   private readonly bucketsUrl: URL;
   private readonly eventsUrl: URL;
 
@@ -72,8 +73,8 @@ export class InitialStateSink implements Sink {
     this.prefixLength = JSON.stringify({ b: options.bucketName, tid: this.bucketId, sn: this.signal }).length;
     this.fieldSignals = options.fields.map((f) => [f, sanitizeSignal(f)]);
     const head = `{"b":${JSON.stringify(options.bucketName)},"tid":${JSON.stringify(this.bucketId)},"sn":${JSON.stringify(this.signal)},"v":"`;
-    const start = (level: DatamixLevel): { bytes: Buffer; levelLength: number } => ({
-      bytes: Buffer.from(head + LEVEL_PREFIX[level]),
+    const start = (level: DatamixLevel): { bytes: Uint8Array; levelLength: number } => ({
+      bytes: utf8(head + LEVEL_PREFIX[level]),
       levelLength: LEVEL_PREFIX[level].length,
     });
     this.logEventStarts = { debug: start('debug'), info: start('info'), warn: start('warn'), error: start('error'), fatal: start('fatal') };
