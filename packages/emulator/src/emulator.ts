@@ -1,4 +1,5 @@
 import { createClock } from './clock.js';
+import { DatamixCors } from './cors.js';
 import { DatamixService } from './datamix.js';
 import { FaultController } from './faults.js';
 import { InitialStateService } from './initialState.js';
@@ -19,7 +20,8 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   const faults = new FaultController((ms) => {
     datamix.sessionTtlMs = ms;
   });
-  const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, faults, violations });
+  const cors = new DatamixCors(clock, violations, resolved.datamix.maxRecords);
+  const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, faults, violations, cors });
   const port = await server.listen();
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   const sources = { datamix: datamix.view, initialState: initialState.view, violations, injected: faults.injected };
@@ -35,11 +37,13 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
       return violations.total;
     },
     faults,
+    cors,
     waitFor: (predicate, timeoutMs = 30_000) => waitFor(predicate, timeoutMs, () => stateLine(sources)),
     reset() {
       datamix.reset();
       initialState.reset();
       violations.clear();
+      cors.clear();
       faults.clear();
       faults.injected.length = 0;
     },
