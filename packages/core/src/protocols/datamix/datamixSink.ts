@@ -7,7 +7,7 @@ import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
 import { baseUrl } from '../baseUrl.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import { parseJson } from '../parseJson.js';
-import { createSession, isDatamixSuccess } from './session.js';
+import { createSession, isDatamixSuccess, type SessionSource } from './session.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../../record/timeWindow.js';
 import { restamp } from '../../record/restamp.js';
@@ -16,6 +16,8 @@ import { concatBytes, utf8 } from '../../record/utf8.js';
 interface Session {
   token: string;
   destination: string;
+  /** Where its logs go. */
+  base: URL;
   /** Local time at which to create a new session instead of using this one. */
   renewAt: number;
 }
@@ -125,6 +127,7 @@ export class DatamixSink implements Sink {
   readonly maxBatchBytes = 4 * 1024 * 1024;
   private readonly laneState: Lane[];
   private readonly base: URL;
+  private readonly newSession: SessionSource;
 
   constructor(
     private readonly options: DatamixSinkOptions,
@@ -133,7 +136,11 @@ export class DatamixSink implements Sink {
     private readonly http: Http,
     readonly clock: ServerClock,
     private readonly onSessionCreated: () => void,
+    /** Where sessions come from; by default `POST /sessions` with `options.apiKey`. */
+    sessions?: SessionSource,
   ) {
+    this.newSession =
+      sessions ?? ((signal) => createSession(this.http, { url: this.options.url, apiKey: this.options.apiKey, timeoutMs: this.requestTimeoutMs, signal, clock: this.clock }));
     this.lanes = options.sessions;
     this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, bodies: new PreparedBodies<Prepared>() }));
     this.base = baseUrl(options.url);
@@ -145,10 +152,11 @@ export class DatamixSink implements Sink {
   }
 
   private async openSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
-    const created = await createSession(this.http, { url: this.options.url, apiKey: this.options.apiKey, timeoutMs: this.requestTimeoutMs, signal, clock: this.clock });
+    const created = await this.newSession(signal);
     if (created.kind !== 'session') return created;
-    const { token, destination, expires } = created.session;
-    lane.session = { token, destination, renewAt: renewAt(Date.now(), this.clock.toLocal(expires)) };
+    const { token, destination, expires, url } = created.session;
+    const base = url === undefined ? this.base : baseUrl(url);
+    lane.session = { token, destination, base, renewAt: renewAt(Date.now(), this.clock.toLocal(expires)) };
     lane.ambiguous = false;
     this.onSessionCreated();
     return undefined;
@@ -254,7 +262,7 @@ export class DatamixSink implements Sink {
     // A token too long for the reserved bytes (never seen) costs a copy of the body.
     const payload = body.head(head) ? body.bytes() : concatBytes(utf8(head), body.bytes());
 
-    const url = new URL(`destinations/${encodeURIComponent(session.destination)}/logs`, this.base);
+    const url = new URL(`destinations/${encodeURIComponent(session.destination)}/logs`, session.base);
     let res: HttpResponse;
     try {
       res = await this.http.post(url, payload, { timeoutMs: this.requestTimeoutMs, signal });
