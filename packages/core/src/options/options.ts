@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
 import { LogferryError, redact } from '../errors/logferryError.js';
 import { DATAMIX_LEVELS } from '../record/levels.js';
+import { checkUrl } from './urlPolicy.js';
 
 /*
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
@@ -102,22 +103,6 @@ export type ResolvedOptions = Omit<LogferryOptions, 'sink'> & { sink: DatamixSin
 /** The environment where there is one (Node); options/ runs in a browser too, which has none. */
 function hostEnv(): Record<string, string | undefined> {
   return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-}
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-function checkUrl(field: string, value: string, allowInsecure: boolean): void {
-  const parsed = new URL(value);
-  if (parsed.protocol === 'https:') return;
-  if (parsed.protocol !== 'http:') {
-    throw new LogferryError('LOGFERRY_BAD_OPTION', `${field}: expected an http(s) URL, got protocol "${parsed.protocol}"`);
-  }
-  if (!allowInsecure && !LOOPBACK.test(parsed.hostname)) {
-    throw new LogferryError(
-      'LOGFERRY_INSECURE_URL',
-      `${field}: plain http:// is only allowed to a loopback host; use https:// or set allowInsecure: true`,
-    );
-  }
 }
 
 /**

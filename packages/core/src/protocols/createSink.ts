@@ -2,6 +2,7 @@ import type { ResolvedOptions } from '../options/options.js';
 import { ServerClock } from '../record/timeWindow.js';
 import type { Http } from '../transport/http.js';
 import { DatamixSink } from './datamix/datamixSink.js';
+import { keySessions } from './datamix/session.js';
 import { InitialStateSink } from './initialstate/initialStateSink.js';
 import type { Sink } from './sink.js';
 
@@ -14,7 +15,9 @@ export interface SinkEvents {
 export function createSink(options: ResolvedOptions, http: Http, events: SinkEvents = {}): Sink {
   const timeoutMs = options.retry.requestTimeoutMs;
   if (options.sink.type === 'datamix') {
-    return new DatamixSink(options.sink, options.stale, timeoutMs, http, new ServerClock(), events.sessionCreated ?? (() => undefined));
+    const clock = new ServerClock();
+    const sessions = keySessions(http, { url: options.sink.url, apiKey: options.sink.apiKey, timeoutMs, clock });
+    return new DatamixSink(options.sink, options.stale, timeoutMs, http, clock, events.sessionCreated ?? (() => undefined), sessions);
   }
   return new InitialStateSink(options.sink, timeoutMs, http);
 }

@@ -7,7 +7,7 @@ import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
 import { baseUrl } from '../baseUrl.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import { parseJson } from '../parseJson.js';
-import { createSession, isDatamixSuccess, type SessionSource } from './session.js';
+import { isDatamixSuccess, type SessionSource } from './session.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../../record/timeWindow.js';
 import { restamp } from '../../record/restamp.js';
@@ -127,7 +127,6 @@ export class DatamixSink implements Sink {
   readonly maxBatchBytes = 4 * 1024 * 1024;
   private readonly laneState: Lane[];
   private readonly base: URL;
-  private readonly newSession: SessionSource;
 
   constructor(
     private readonly options: DatamixSinkOptions,
@@ -136,11 +135,9 @@ export class DatamixSink implements Sink {
     private readonly http: Http,
     readonly clock: ServerClock,
     private readonly onSessionCreated: () => void,
-    /** Where sessions come from; by default `POST /sessions` with `options.apiKey`. */
-    sessions?: SessionSource,
+    /** Where sessions come from: `keySessions` on a server, the app's own endpoint in a browser. */
+    private readonly newSession: SessionSource,
   ) {
-    this.newSession =
-      sessions ?? ((signal) => createSession(this.http, { url: this.options.url, apiKey: this.options.apiKey, timeoutMs: this.requestTimeoutMs, signal, clock: this.clock }));
     this.lanes = options.sessions;
     this.laneState = Array.from({ length: options.sessions }, () => ({ ambiguous: false, authFailures: 0, bodies: new PreparedBodies<Prepared>() }));
     this.base = baseUrl(options.url);

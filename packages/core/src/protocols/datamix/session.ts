@@ -108,3 +108,8 @@ export async function createSession(http: Http, request: SessionRequest): Promis
   }
   return { kind: 'session', session };
 }
+
+/** Sessions created with the API key (`POST /sessions`), the server's SessionSource. */
+export function keySessions(http: Http, request: Omit<SessionRequest, 'signal'>): SessionSource {
+  return (signal) => createSession(http, { ...request, signal });
+}
