@@ -43,7 +43,7 @@ export class DatamixCors {
     if (this.origins.length > this.max) this.origins.splice(0, this.origins.length - this.max);
     res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
     res.setHeader('Vary', 'Origin');
-    if (this.exposeDate) res.setHeader('Access-Control-Expose-Headers', 'Date');
+    res.setHeader('Access-Control-Expose-Headers', this.exposeDate ? 'Date, Retry-After' : 'Retry-After');
     if (method === 'OPTIONS') {
       req.resume();
       res.statusCode = 204;

@@ -1,6 +1,7 @@
 import type { LogferryError } from '../errors/logferryError.js';
 import { parseOptions } from '../options/options.js';
 import { createSession } from '../protocols/datamix/session.js';
+import { ServerClock } from '../record/timeWindow.js';
 import { createHttp } from '../transport/createHttp.js';
 
 /** What the handler writes to: node:http's ServerResponse, Express's `res`, Fastify's `reply.raw`. */
@@ -31,6 +32,12 @@ export interface BrowserSessionAnswer {
   application: string;
   environment: string;
   url: string;
+  /**
+   * Datamix's clock when the session was made (ms since the epoch, from its
+   * `Date` header): the page judges the time window by it from its first
+   * record, before (or without) a `Date` header of its own to read.
+   */
+  serverTime: number;
 }
 
 function answer(res: SessionResponse, status: number, body: unknown): void {
@@ -62,12 +69,13 @@ export function browserSessionHandler<Req = unknown>(options: BrowserSessionHand
     } catch {
       return answer(res, 429, { error: 'logging session refused' });
     }
-    const outcome = await createSession(http, { url, apiKey, timeoutMs: resolved.retry.requestTimeoutMs });
+    const clock = new ServerClock();
+    const outcome = await createSession(http, { url, apiKey, timeoutMs: resolved.retry.requestTimeoutMs, clock });
     if (outcome.kind !== 'session') {
       options.onError?.(outcome.error);
       return answer(res, 502, { error: 'Datamix did not give a logging session', code: outcome.error.code });
     }
     const { token, expires, system, application, environment } = outcome.session;
-    answer(res, 200, { token, expires, system, application, environment, url } satisfies BrowserSessionAnswer);
+    answer(res, 200, { token, expires, system, application, environment, url, serverTime: clock.serverNow() } satisfies BrowserSessionAnswer);
   };
 }
