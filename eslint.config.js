@@ -66,4 +66,12 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    // @logferry/browser runs in a page: no Node globals, no Node built-ins (its build's platform 'browser' fails on one too).
+    files: ['packages/browser/src/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...NODE_GLOBALS],
+      'no-restricted-imports': ['error', { patterns: [NODE_BUILTIN, NODE_PACKAGES] }],
+    },
+  },
 );
