@@ -280,3 +280,14 @@ it('the emulator counts an API key sent from a page as a violation', async () =>
   expect(emu.violations.map((v) => v.rule)).toEqual(['key-from-browser']);
   expect(JSON.stringify(emu.violations)).not.toContain(API_KEY);
 });
+
+it("the README's page example runs as it is and delivers", async () => {
+  await start();
+  const page = await launched.browser.newPage();
+  await page.goto(`${app.url}/readme`);
+  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  await page.evaluate(() => (window as unknown as { log: { flush(): Promise<void> } }).log.flush());
+  await page.close();
+  expect(emu.datamix.records.map((r) => [r.level, r.message])).toEqual([['info', 'checkout opened {"cartId":7}']]);
+  expect(emu.violations).toEqual([]);
+});

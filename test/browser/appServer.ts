@@ -28,6 +28,20 @@ function pinoBrowser(): Promise<string> {
   return pinoBundle;
 }
 
+/**
+ * The root README's page example (the code block after `<!-- readme:page`),
+ * as it is, in a module script: an import map resolves '@logferry/browser' to
+ * the dist the page loads, as a bundler would.
+ */
+function readmePage(): string {
+  const readme = readFileSync(join(here, '..', '..', 'README.md'), 'utf8');
+  const block = /<!-- readme:page[^>]*-->\s*```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!block) throw new Error('README.md has no readme:page block');
+  return `<!doctype html><meta charset="utf-8"><title>README example</title>
+<script type="importmap">{ "imports": { "@logferry/browser": "/logferry-browser.js" } }</script>
+<script type="module">${block}\nwindow.log = log; window.ready = true;</script>`;
+}
+
 export interface AppServer {
   url: string;
   /** Sessions the endpoint minted. */
@@ -50,6 +64,8 @@ export async function startAppServer(datamixUrl: string, apiKey: string): Promis
       void handler(req, res);
     } else if (path === '/') {
       send('text/html; charset=utf-8', readFileSync(join(here, 'page.html'), 'utf8'));
+    } else if (path === '/readme') {
+      send('text/html; charset=utf-8', readmePage());
     } else if (path === '/logferry-browser.js') {
       send('text/javascript', readFileSync(BROWSER_DIST, 'utf8'));
     } else if (path === '/pino.js') {
