@@ -8,7 +8,10 @@ import { artifactPath, launchChromium, type LaunchedBrowser } from './support/ch
 import { startAppServer, type AppServer } from './browser/appServer.js';
 
 // What the page functions (run in Chromium by page.evaluate) touch of the DOM: this project has Node's types only.
-declare const window: { fetch: typeof fetch };
+declare const window: { fetch: typeof fetch; dispatchEvent(event: Event): boolean };
+declare class PageTransitionEvent extends Event {
+  constructor(type: string, init: { persisted: boolean });
+}
 declare const document: { visibilityState: string; dispatchEvent(event: Event): boolean };
 
 const API_KEY = 'dmx-key-NEVER-IN-THE-BROWSER-7f3a9c';
@@ -290,4 +293,43 @@ it("the README's page example runs as it is and delivers", async () => {
   await page.close();
   expect(emu.datamix.records.map((r) => [r.level, r.message])).toEqual([['info', 'checkout opened {"cartId":7}']]);
   expect(emu.violations).toEqual([]);
+});
+
+it('a page back from the back/forward cache starts a new session; nothing is lost or sent twice', async () => {
+  await start();
+  const page = await openPage({ batch: { intervalMs: 20 } });
+  const stats = await page.evaluate(async () => {
+    const w = window as unknown as { log: { info(m: string): void; flush(): Promise<void>; stats(): { sessions: number; carried: number; restored: number } } };
+    w.log.info('before');
+    await w.log.flush();
+    w.log.info('at pagehide');
+    // What the browser dispatches when it puts the page in the cache and restores it (real Chromium may skip the cache under automation).
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    w.log.info('after');
+    await w.log.flush();
+    return w.log.stats();
+  });
+  await page.close();
+  await emu.waitFor(() => emu.datamix.records.length === 3);
+  expect(messages()).toEqual(['before', 'at pagehide', 'after']);
+  expect(stats.sessions).toBe(2);
+  expect(new Set(emu.datamix.records.map((r) => r.sessionId)).size).toBe(2);
+  expect(emu.violations).toEqual([]);
+});
+
+it('while Datamix is down the buffer stays bounded: what overflows is dropped and counted', async () => {
+  await start();
+  emu.faults.down();
+  const page = await openPage({ buffer: { maxBytes: 65_536 }, retry: { baseMs: 100, maxMs: 200 }, carryOver: false });
+  const stats = await page.evaluate(() => {
+    const log = (window as unknown as { log: { info(m: string): void; stats(): { logged: number; dropped: number; buffered: number } } }).log;
+    for (let i = 0; i < 2000; i++) log.info(`record ${i} ${'x'.repeat(100)}`);
+    return log.stats();
+  });
+  await page.close();
+  expect(stats.logged).toBe(2000);
+  expect(stats.dropped).toBeGreaterThan(0);
+  expect(stats.dropped + stats.buffered).toBe(2000);
+  expect(stats.buffered * 164).toBeLessThanOrEqual(65_536 + 60 * 1024);
 });
