@@ -92,3 +92,36 @@ it('the emulator answers CORS on the Datamix routes: preflight, allowed origin, 
   ]);
   expect(emu.violations.filter((v) => v.rule === 'key-from-browser')).toEqual([]);
 });
+
+it('works as Express middleware and as a Fastify handler (reply.raw), as the README shows', async () => {
+  const { default: express } = await import('express');
+  const { default: Fastify } = await import('fastify');
+  const handler = browserSessionHandler({ apiKey: KEY, url: emu.url });
+
+  const app = express();
+  const requireLogin = (_req: unknown, _res: unknown, next: () => void): void => next();
+  app.post('/logging-session', requireLogin, handler);
+  const expressServer = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => expressServer.once('listening', resolve));
+  const fastify = Fastify();
+  fastify.post('/logging-session', async (request, reply) => {
+    reply.hijack();
+    await handler(request.raw, reply.raw);
+  });
+  await fastify.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const urls = [`http://127.0.0.1:${(expressServer.address() as AddressInfo).port}/logging-session`, `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}/logging-session`];
+    for (const url of urls) {
+      const res = await fetch(url, { method: 'POST' });
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({ system: 'shop', application: 'web', environment: 'test', url: emu.url });
+      expect(text).not.toContain(KEY);
+    }
+    expect(emu.datamix.sessionCreations).toBe(2);
+  } finally {
+    expressServer.closeAllConnections();
+    await new Promise((resolve) => expressServer.close(resolve));
+    await fastify.close();
+  }
+});
