@@ -21,6 +21,11 @@ const MAY_IMPORT = {
 };
 const NODE_BUILTIN = { regex: '^node:', message: 'Only node/ and transport/ use Node built-ins: hand the pipeline what it needs instead.' };
 const NODE_PACKAGES = { regex: '^(undici|sonic-boom|thread-stream|pino-abstract-transport)(/|$)', message: 'Node-only packages belong in node/ or transport/.' };
+// The portable layers run in a browser (@logferry/browser bundles them): none of Node's globals there.
+const NODE_GLOBALS = ['Buffer', 'process', 'setImmediate', 'clearImmediate', 'global', 'require', 'module', '__dirname', '__filename'].map((name) => ({
+  name,
+  message: 'The portable layers run in a browser too: no Node globals (use Uint8Array/TextEncoder, or have node/ hand it in).',
+}));
 const layerRules = LAYERS.map((layer) => {
   const banned = LAYERS.filter((other) => !MAY_IMPORT[layer].includes(other));
   const patterns = [];
@@ -35,7 +40,9 @@ const layerRules = LAYERS.map((layer) => {
     // The HTTP interface only: which implementation runs is node/'s choice.
     patterns.push({ regex: '/transport/(?!http\\.js$)', message: `${layer}/ may import transport/http.js (the interface) only.` });
   }
-  return { files: [`${CORE}/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+  const rules = { 'no-restricted-imports': ['error', { patterns }] };
+  if (layer !== 'node' && layer !== 'transport') rules['no-restricted-globals'] = ['error', ...NODE_GLOBALS];
+  return { files: [`${CORE}/${layer}/**/*.ts`], rules };
 });
 
 export default tseslint.config(
@@ -64,5 +71,13 @@ export default tseslint.config(
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // @logferry/browser runs in a page: no Node globals, no Node built-ins (its build's platform 'browser' fails on one too).
+    files: ['packages/browser/src/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', ...NODE_GLOBALS],
+      'no-restricted-imports': ['error', { patterns: [NODE_BUILTIN, NODE_PACKAGES] }],
+    },
   },
 );

@@ -12,6 +12,7 @@ export { uuidV5 } from './protocols/initialstate/bucketId.js';
 export { replaySpool, type ReplayResult } from './node/replay.js';
 export { installSignalHandlers } from './node/signals.js';
 export { createBrowserSession, type BrowserSession } from './node/browserSession.js';
+export { browserSessionHandler, type BrowserSessionHandlerOptions, type BrowserSessionAnswer, type SessionResponse } from './node/browserSessionHandler.js';
 export { createWorkerStream, type WorkerStream, type WorkerStreamSetup } from './node/workerStream.js';
 export type { Stats } from './pipeline/stats.js';
 export type { LogInput, LogRecord } from './record/record.js';

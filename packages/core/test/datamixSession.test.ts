@@ -28,7 +28,7 @@ describe('createSession', () => {
   it('posts the key to <url>/sessions and reads the session', async () => {
     const http = fakeHttp({ status: 201, body: sessionBody() });
     const outcome = await createSession(http, request());
-    expect(outcome).toEqual({ kind: 'session', session: { token: 'tok', expires: 1_705_323_600_000, destination: 'sys.app.prod' } });
+    expect(outcome).toEqual({ kind: 'session', session: { token: 'tok', expires: 1_705_323_600_000, destination: 'sys.app.prod', system: 'sys', application: 'app', environment: 'prod' } });
     expect(http.calls.map((c) => [c.url, JSON.parse(c.body) as unknown, c.options.timeoutMs])).toEqual([['https://datamix.example/api/sessions', { key: KEY }, 1000]]);
   });
 

@@ -1,4 +1,5 @@
 import { createClock } from './clock.js';
+import { DatamixCors } from './cors.js';
 import { DatamixService } from './datamix.js';
 import { FaultController } from './faults.js';
 import { InitialStateService } from './initialState.js';
@@ -24,7 +25,8 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   initialState.refusedKeys = faults.refusedKeys;
   const initialStateEvents = new InitialStateEventsService(resolved.initialStateEvents, clock, violations, faults.eventQuota);
   initialStateEvents.refusedKeys = faults.refusedKeys;
-  const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, initialStateEvents, faults, violations });
+  const cors = new DatamixCors(clock, violations, resolved.datamix.maxRecords);
+  const server = new EmulatorServer({ options: resolved, clock, datamix, initialState, initialStateEvents, faults, violations, cors });
   const port = await server.listen();
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   const sources = { datamix: datamix.view, initialState: initialState.view, initialStateEvents: initialStateEvents.view, violations, injected: faults.injected };
@@ -41,12 +43,14 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
       return violations.total;
     },
     faults,
+    cors,
     waitFor: (predicate, timeoutMs = 30_000) => waitFor(predicate, timeoutMs, () => stateLine(sources)),
     reset() {
       datamix.reset();
       initialState.reset();
       initialStateEvents.reset();
       violations.clear();
+      cors.clear();
       faults.clear();
       faults.injected.length = 0;
     },

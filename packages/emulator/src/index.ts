@@ -1,5 +1,6 @@
 export { startEmulator } from './emulator.js';
 export { EmulatorError, type EmulatorErrorCode } from './errors.js';
+export type { DatamixOrigin } from './cors.js';
 export type {
   ApiName,
   ApiPath,

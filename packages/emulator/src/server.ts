@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { readBody } from './body.js';
 import type { ApiCall } from './call.js';
 import type { Clock } from './clock.js';
+import type { DatamixCors } from './cors.js';
 import type { DatamixService } from './datamix.js';
 import type { FaultController, FaultDecision } from './faults.js';
 import type { InitialStateService } from './initialState.js';
@@ -22,6 +23,7 @@ export interface ServerParts {
   initialStateEvents: InitialStateEventsService;
   faults: FaultController;
   violations: ViolationLog;
+  cors: DatamixCors;
 }
 
 /** Status recorded for a request that never got a response (reset, outage, hang, client abort). */
@@ -88,6 +90,7 @@ export class EmulatorServer {
       this.write(res, errorReply(400, 'malformed request target'));
       return;
     }
+    if (this.parts.cors.intercept(req, res, url.pathname)) return;
     const match = matchRoute(req.method ?? '', url.pathname);
     if (match.kind !== 'api') req.resume();
     switch (match.kind) {

@@ -1,3 +1,4 @@
+import type { DatamixOrigin } from './cors.js';
 /** Public types of the emulator. Other packages code against these names: add, don't rename. */
 import type { InitialStateEventsOptions, InitialStateEventsView } from './initialStateEventsTypes.js';
 
@@ -206,6 +207,8 @@ export interface Emulator {
   /** Violations since the start (or the last reset), including those no longer kept in `violations`. */
   readonly violationsTotal: number;
   faults: EmulatorFaults;
+  /** CORS on the Datamix routes: each request's Origin, and whether `Date` is exposed to pages. */
+  cors: { readonly origins: DatamixOrigin[]; exposeDate: boolean };
   /** Poll (every 10 ms) until predicate() is true; reject with a descriptive Error after timeoutMs (default 30000). */
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   /** Clear records, events, violations, requests and faults (keys, sessions and buckets stay). */

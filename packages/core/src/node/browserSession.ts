@@ -10,6 +10,9 @@ export interface BrowserSession {
   /** ms since the epoch (server clock). */
   expires: number;
   destination: string;
+  system: string;
+  application: string;
+  environment: string;
   url: string;
 }
 

@@ -1,6 +1,6 @@
 import { LogferryError } from '../errors/logferryError.js';
 import { parseOptions, secretsOfOptions, type LogferryOptions, type ResolvedOptions } from '../options/options.js';
-import { laneRange } from '../options/sessions.js';
+import { laneRange } from '../options/laneRange.js';
 import type { Client, ClientHooks } from '../pipeline/client.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { emptyStats } from '../pipeline/stats.js';

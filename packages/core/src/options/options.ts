@@ -5,6 +5,7 @@ import { DATAMIX_LEVELS } from '../record/levels.js';
 import { keyFileFor, type KeyFileSpec } from './keyFiles.js';
 import { setField } from '../record/messageText.js';
 import { sessionsOption } from './sessions.js';
+import { checkUrl } from './urlPolicy.js';
 
 /*
  * zod/mini: the same zod, tree-shakable. Every pino transport and winston
@@ -149,20 +150,9 @@ export type InitialStateSinkOptions = Extract<ParsedOptions['sink'], { api: 'log
 export type InitialStateEventsSinkOptions = Extract<ParsedOptions['sink'], { api: 'events' }> & { accessKey: string };
 export type ResolvedOptions = Omit<ParsedOptions, 'sink'> & { sink: DatamixSinkOptions | InitialStateSinkOptions | InitialStateEventsSinkOptions };
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
-function checkUrl(field: string, value: string, allowInsecure: boolean): void {
-  const parsed = new URL(value);
-  if (parsed.protocol === 'https:') return;
-  if (parsed.protocol !== 'http:') {
-    throw new LogferryError('LOGFERRY_BAD_OPTION', `${field}: expected an http(s) URL, got protocol "${parsed.protocol}"`);
-  }
-  if (!allowInsecure && !LOOPBACK.test(parsed.hostname)) {
-    throw new LogferryError(
-      'LOGFERRY_INSECURE_URL',
-      `${field}: plain http:// is only allowed to a loopback host; use https:// or set allowInsecure: true`,
-    );
-  }
+/** The environment where there is one (Node); options/ runs in a browser too, which has none. */
+function hostEnv(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 }
 
 /**
@@ -170,7 +160,7 @@ function checkUrl(field: string, value: string, allowInsecure: boolean): void {
  * zod cannot say (env fallback for keys, http only to loopback). Errors name the
  * field and what is expected, and never contain a key.
  */
-export function parseOptions(input: unknown, env: Record<string, string | undefined> = process.env): ResolvedOptions {
+export function parseOptions(input: unknown, env: Record<string, string | undefined> = hostEnv()): ResolvedOptions {
   checkInitialStateApi(input);
   const result = optionsSchema.safeParse(withoutHostKeys(input), { error: english });
   const secrets = secretsOf(input);

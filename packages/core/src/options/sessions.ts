@@ -19,17 +19,3 @@ const range = z
   .check(z.refine((v) => v.min <= v.max, { message: 'min must be at most max', path: ['min'] }));
 
 export const sessionsOption = z._default(z.union([int(1, 64), range]), 1);
-
-/** How many lanes a sink runs: from `min` up to `max`, an idle one above `min` closed after `idleMs`. */
-export interface LaneRange {
-  min: number;
-  max: number;
-  idleMs: number;
-}
-
-/** The lanes of a sink's `sessions` option (a fixed number is min = max); one lane for a sink without sessions. */
-export function laneRange(sessions: z.output<typeof sessionsOption> | undefined): LaneRange {
-  if (sessions === undefined) return { min: 1, max: 1, idleMs: 30_000 };
-  if (typeof sessions === 'number') return { min: sessions, max: sessions, idleMs: 30_000 };
-  return sessions;
-}

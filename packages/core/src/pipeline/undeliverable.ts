@@ -12,6 +12,7 @@ export interface RecordSpool {
 
 /** Runs `fn` after the current turn: with setImmediate where there is one. */
 const afterTurn: (fn: () => void) => void =
+  // eslint-disable-next-line no-restricted-globals -- detected, not assumed: a browser has no setImmediate
   typeof setImmediate === 'function' ? (fn) => void setImmediate(fn) : (fn) => void setTimeout(fn, 0);
 
 /**

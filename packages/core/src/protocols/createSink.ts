@@ -3,6 +3,7 @@ import { ServerClock } from '../record/timeWindow.js';
 import type { Http } from '../transport/http.js';
 import { DatamixSink } from './datamix/datamixSink.js';
 import { InitialStateEventsSink } from './initialstate/eventsSink.js';
+import { keySessions } from './datamix/session.js';
 import { InitialStateSink } from './initialstate/initialStateSink.js';
 import type { KeySource } from './keySource.js';
 import type { Sink } from './sink.js';
@@ -19,7 +20,9 @@ export type SinkKeys = Partial<Record<string, KeySource>>;
 export function createSink(options: ResolvedOptions, http: Http, events: SinkEvents = {}, keys: SinkKeys = {}): Sink {
   const timeoutMs = options.retry.requestTimeoutMs;
   if (options.sink.type === 'datamix') {
-    return new DatamixSink(options.sink, options.stale, timeoutMs, http, new ServerClock(), events.sessionCreated ?? (() => undefined), keys.apiKey);
+    const clock = new ServerClock();
+    const sessions = keySessions(http, { url: options.sink.url, apiKey: options.sink.apiKey, timeoutMs, clock, ...(keys.apiKey ? { keys: keys.apiKey } : {}) });
+    return new DatamixSink(options.sink, options.stale, timeoutMs, http, clock, events.sessionCreated ?? (() => undefined), sessions);
   }
   if (options.sink.api === 'events') return new InitialStateEventsSink(options.sink, timeoutMs, http, keys.accessKey);
   return new InitialStateSink(options.sink, timeoutMs, http, keys.clientKey);

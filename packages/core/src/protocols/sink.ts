@@ -1,5 +1,5 @@
 import type { LogferryError } from '../errors/logferryError.js';
-import type { LaneRange } from '../options/sessions.js';
+import type { LaneRange } from '../options/laneRange.js';
 import type { LogRecord } from '../record/record.js';
 
 /**

@@ -1,3 +1,5 @@
+import { UTF8 } from './utf8.js';
+
 const PLAIN = 0;
 const ESCAPED = 1;
 const CONTROL = 2;
@@ -8,15 +10,15 @@ BYTE_KIND[34] = ESCAPED;
 BYTE_KIND[92] = ESCAPED;
 
 /**
- * Builds a request body as UTF-8 straight into a reused Buffer. Appending
+ * Builds a request body as UTF-8 straight into a reused byte array. Appending
  * strings to a string and encoding the result allocates the body twice on the
  * JS heap per request (a ~1 MiB string is promoted straight to the old
  * generation, which is what made GC a fifth of the worker's time); this keeps
- * one growing Buffer per writer instead. One body at a time: `bytes()` is valid
+ * one growing array per writer instead. One body at a time: `bytes()` is valid
  * until the next `reset()`.
  */
 export class BodyWriter {
-  private buf: Buffer;
+  private buf: Uint8Array;
   private used = 0;
   /** Where the body starts: the bytes before it are reserved for a head (see `reset`, `head`). */
   private start = 0;
@@ -41,7 +43,7 @@ export class BodyWriter {
     initialBytes = 64 * 1024,
     private readonly itemsPerStringify = 256,
   ) {
-    this.buf = Buffer.allocUnsafe(initialBytes);
+    this.buf = new Uint8Array(initialBytes);
   }
 
   /**
@@ -50,7 +52,7 @@ export class BodyWriter {
    * be copied to put it first.
    */
   reset(reserve = 0): this {
-    if (reserve > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(this.buf.length * 2, reserve * 2));
+    if (reserve > this.buf.length) this.buf = new Uint8Array(Math.max(this.buf.length * 2, reserve * 2));
     this.used = reserve;
     this.start = reserve;
     this.reserved = reserve;
@@ -162,7 +164,7 @@ export class BodyWriter {
     const room = text.length * 2 + 128;
     this.ensure(room + text.length * 3);
     this.stagedAt = this.used + room;
-    return this.buf.write(text, this.stagedAt, 'utf8') === text.length;
+    return UTF8.encodeInto(text, this.buf.subarray(this.stagedAt)).written === text.length;
   }
 
   /** Appends the staged text's characters `from` to `to` as they are: text that is JSON-escaped and checked already (pino's message). */
@@ -207,7 +209,7 @@ export class BodyWriter {
   append(text: string): this {
     // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
     this.ensure(text.length * 3);
-    this.used += this.buf.write(text, this.used);
+    this.used += UTF8.encodeInto(text, this.buf.subarray(this.used)).written;
     return this;
   }
 
@@ -230,10 +232,10 @@ export class BodyWriter {
    * call replaces it. False (and nothing written) when it does not fit.
    */
   head(text: string): boolean {
-    const bytes = Buffer.byteLength(text);
-    if (bytes > this.reserved) return false;
-    this.start = this.reserved - bytes;
-    this.buf.write(text, this.start);
+    const bytes = UTF8.encode(text);
+    if (bytes.length > this.reserved) return false;
+    this.start = this.reserved - bytes.length;
+    this.buf.set(bytes, this.start);
     return true;
   }
 
@@ -247,8 +249,8 @@ export class BodyWriter {
   }
 
   private grow(atLeast: number): void {
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + atLeast));
-    this.buf.copy(next, 0, 0, this.used);
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.used + atLeast));
+    next.set(this.buf.subarray(0, this.used));
     this.buf = next;
   }
 }

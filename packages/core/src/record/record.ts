@@ -1,6 +1,7 @@
 import type { BodyWriter } from './bodyWriter.js';
 import type { DatamixLevel } from './levels.js';
 import { pinoText, type PinoSpans } from './pinoText.js';
+import { utf8 } from './utf8.js';
 
 /**
  * One log record after normalisation: what every sink consumes. A record kept
@@ -52,9 +53,9 @@ export function jsonOf(record: MessageSource): string {
   return JSON.stringify(textOf(record));
 }
 
-const FIELDS_OPEN = Buffer.from('{');
-const FIELDS_OPEN_AFTER_MSG = Buffer.from(' {');
-const FIELDS_CLOSE = Buffer.from('}');
+const FIELDS_OPEN = utf8('{');
+const FIELDS_OPEN_AFTER_MSG = utf8(' {');
+const FIELDS_CLOSE = utf8('}');
 
 /**
  * Writes a record's message text into `body` as the inside of a JSON string

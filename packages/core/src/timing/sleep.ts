@@ -8,7 +8,8 @@ export function sleep(ms: number, signal: AbortSignal, keepAlive = true): Promis
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
-    if (!keepAlive) timer.unref();
+    // Node only: a browser timer is a number.
+    if (!keepAlive) (timer as { unref?: () => void }).unref?.();
     function done(): void {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);

@@ -69,7 +69,8 @@ function send(dispatcher: Dispatcher, url: URL, body: string | Uint8Array, optio
         path: `${url.pathname}${url.search}`,
         method: 'POST',
         headers: { 'content-type': 'application/json', ...options.headers },
-        body,
+        // A Buffer view of the bytes (no copy): a user's dispatcher or interceptor sees a Buffer, as it did before the body writer left Buffer.
+        body: typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
       },
       collector,
     );

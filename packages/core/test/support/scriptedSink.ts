@@ -1,5 +1,5 @@
 import type { LogRecord } from '../../src/record/record.js';
-import type { LaneRange } from '../../src/options/sessions.js';
+import type { LaneRange } from '../../src/options/laneRange.js';
 import type { SendResult, Sink } from '../../src/protocols/sink.js';
 
 export interface SinkCall {

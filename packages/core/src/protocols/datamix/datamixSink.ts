@@ -2,21 +2,23 @@ import { BodyWriter, PreparedBodies } from '../../record/bodyWriter.js';
 import { LogferryError } from '../../errors/logferryError.js';
 import type { Http, HttpResponse } from '../../transport/http.js';
 import type { DatamixSinkOptions } from '../../options/options.js';
-import { laneRange, type LaneRange } from '../../options/sessions.js';
+import { laneRange, type LaneRange } from '../../options/laneRange.js';
 import { DATAMIX_LEVELS, type DatamixLevel } from '../../record/levels.js';
 import { textOf, writeTextChars, type LogRecord } from '../../record/record.js';
 import { baseUrl } from '../baseUrl.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import { parseJson } from '../parseJson.js';
-import { createSession, isDatamixSuccess } from './session.js';
-import type { KeySource } from '../keySource.js';
+import { isDatamixSuccess, type SessionSource } from './session.js';
 import type { SendResult, Sink } from '../sink.js';
 import { classifyTime, ServerClock } from '../../record/timeWindow.js';
 import { restamp } from '../../record/restamp.js';
+import { concatBytes, utf8 } from '../../record/utf8.js';
 
 interface Session {
   token: string;
   destination: string;
+  /** Where its logs go. */
+  base: URL;
   /** Local time at which to create a new session instead of using this one. */
   renewAt: number;
 }
@@ -73,9 +75,9 @@ interface DatamixMessage {
 }
 
 /** Each level's message start, `{"level":"info","timestamp":`, as bytes. */
-const MESSAGE_STARTS = new Map<DatamixLevel, Buffer>(DATAMIX_LEVELS.map((level) => [level, Buffer.from(`{"level":${JSON.stringify(level)},"timestamp":`)]));
-const MESSAGE_KEY = Buffer.from(',"message":"');
-const MESSAGE_END = Buffer.from('"}');
+const MESSAGE_STARTS = new Map<DatamixLevel, Uint8Array>(DATAMIX_LEVELS.map((level) => [level, utf8(`{"level":${JSON.stringify(level)},"timestamp":`)]));
+const MESSAGE_KEY = utf8(',"message":"');
+const MESSAGE_END = utf8('"}');
 
 /**
  * Writes one message straight into the body when its text is plain ASCII
@@ -83,7 +85,7 @@ const MESSAGE_END = Buffer.from('"}');
  * heap. False, with nothing written, for anything else.
  */
 export function writeMessage(body: BodyWriter, record: LogRecord, timestamp: number): boolean {
-  body.beginItem().ascii(MESSAGE_STARTS.get(record.level) as Buffer).integer(timestamp).ascii(MESSAGE_KEY);
+  body.beginItem().ascii(MESSAGE_STARTS.get(record.level) as Uint8Array).integer(timestamp).ascii(MESSAGE_KEY);
   if (!writeTextChars(body, record)) {
     body.dropItem();
     return false;
@@ -135,8 +137,8 @@ export class DatamixSink implements Sink {
     private readonly http: Http,
     readonly clock: ServerClock,
     private readonly onSessionCreated: () => void,
-    /** With `sink.apiKeyFile`: where each new session's key comes from. */
-    private readonly keys?: KeySource,
+    /** Where sessions come from: `keySessions` on a server, the app's own endpoint in a browser. */
+    private readonly newSession: SessionSource,
   ) {
     const range = laneRange(options.sessions);
     this.lanes = range.max;
@@ -158,17 +160,11 @@ export class DatamixSink implements Sink {
   }
 
   private async openSession(lane: Lane, signal: AbortSignal): Promise<SendResult | undefined> {
-    const created = await createSession(this.http, {
-      url: this.options.url,
-      apiKey: this.options.apiKey,
-      timeoutMs: this.requestTimeoutMs,
-      signal,
-      clock: this.clock,
-      ...(this.keys ? { keys: this.keys } : {}),
-    });
+    const created = await this.newSession(signal);
     if (created.kind !== 'session') return created;
-    const { token, destination, expires } = created.session;
-    lane.session = { token, destination, renewAt: renewAt(Date.now(), this.clock.toLocal(expires)) };
+    const { token, destination, expires, url } = created.session;
+    const base = url === undefined ? this.base : baseUrl(url);
+    lane.session = { token, destination, base, renewAt: renewAt(Date.now(), this.clock.toLocal(expires)) };
     lane.ambiguous = false;
     this.onSessionCreated();
     return undefined;
@@ -272,9 +268,9 @@ export class DatamixSink implements Sink {
     const body = lane.bodies.current;
     const head = `{"session":${JSON.stringify(session.token)},"messages":`;
     // A token too long for the reserved bytes (never seen) costs a copy of the body.
-    const payload = body.head(head) ? body.bytes() : Buffer.concat([Buffer.from(head), body.bytes()]);
+    const payload = body.head(head) ? body.bytes() : concatBytes(utf8(head), body.bytes());
 
-    const url = new URL(`destinations/${encodeURIComponent(session.destination)}/logs`, this.base);
+    const url = new URL(`destinations/${encodeURIComponent(session.destination)}/logs`, session.base);
     let res: HttpResponse;
     try {
       res = await this.http.post(url, payload, { timeoutMs: this.requestTimeoutMs, signal });

@@ -14,7 +14,15 @@ export interface DatamixSession {
   expires: number;
   /** `<system>.<application>.<environment>`, the destination its logs go to. */
   destination: string;
+  system: string;
+  application: string;
+  environment: string;
+  /** Datamix's base URL for this session's logs, when the session says (a browser's session from its server does). */
+  url?: string;
 }
+
+/** Where a sink gets its sessions: `createSession` with the key on a server, the app's own endpoint in a browser. */
+export type SessionSource = (signal: AbortSignal) => Promise<SessionOutcome>;
 
 /** A session, or why there is none, in the words a sink reports to the pipeline. */
 export type SessionOutcome = { kind: 'session'; session: DatamixSession } | Extract<SendResult, { kind: 'retry' | 'fatal' }>;
@@ -41,15 +49,29 @@ export function isDatamixSuccess(status: number): boolean {
 
 /** The session in a `POST /sessions` answer's body; undefined when it has no token or destination. */
 export function parseSessionBody(body: string): DatamixSession | undefined {
-  const v = parseJson(body) as { token?: unknown; expires?: unknown; system?: unknown; application?: unknown; environment?: unknown } | undefined;
-  if (!v || typeof v.token !== 'string' || typeof v.system !== 'string' || typeof v.application !== 'string' || typeof v.environment !== 'string') {
+  return sessionFrom(parseJson(body));
+}
+
+/**
+ * A session from its JSON value (a `POST /sessions` answer, or what a
+ * browser's server handed on, with its `url`); undefined without a token or destination.
+ */
+export function sessionFrom(value: unknown): DatamixSession | undefined {
+  const v = value as { token?: unknown; expires?: unknown; system?: unknown; application?: unknown; environment?: unknown; url?: unknown } | undefined;
+  if (!v || typeof v !== 'object') return undefined;
+  const { token, system, application, environment } = v;
+  if (typeof token !== 'string' || token === '' || typeof system !== 'string' || typeof application !== 'string' || typeof environment !== 'string') {
     return undefined;
   }
   const expires = typeof v.expires === 'number' ? v.expires : Number(v.expires);
   return {
-    token: v.token,
+    token,
     expires: Number.isFinite(expires) ? expires : Date.now() + DEFAULT_TTL_MS,
-    destination: `${v.system}.${v.application}.${v.environment}`,
+    destination: `${system}.${application}.${environment}`,
+    system,
+    application,
+    environment,
+    ...(typeof v.url === 'string' && v.url !== '' ? { url: v.url } : {}),
   };
 }
 
@@ -87,4 +109,9 @@ export async function createSession(http: Http, request: SessionRequest): Promis
   }
   request.keys?.accepted();
   return { kind: 'session', session };
+}
+
+/** Sessions created with the API key (`POST /sessions`), the server's SessionSource. */
+export function keySessions(http: Http, request: Omit<SessionRequest, 'signal'>): SessionSource {
+  return (signal) => createSession(http, { ...request, signal });
 }

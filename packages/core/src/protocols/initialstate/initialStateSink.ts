@@ -13,8 +13,9 @@ import type { SendResult, Sink } from '../sink.js';
 import { BucketSetup } from './bucketSetup.js';
 import { EventMapping, LEVEL_PREFIX } from './eventMapping.js';
 import { keyRefused, type KeySource } from '../keySource.js';
-const VALUE_END = Buffer.from('","e":');
-const EVENT_END = Buffer.from('}');
+import { utf8 } from '../../record/utf8.js';
+const VALUE_END = utf8('","e":');
+const EVENT_END = utf8('}');
 
 /** One event of a batch_logs request: bucket, bucket id, signal, value, epoch seconds. */
 interface InitialStateEvent {
@@ -43,7 +44,7 @@ export class InitialStateSink implements Sink {
   /** The length of what every event repeats (for size estimates). */
   private readonly prefixLength: number;
   /** Each level's log event start, `{"b":…,"tid":…,"sn":…,"v":"INFO `, as bytes: encode() writes the text after it by hand when it can. */
-  private readonly logEventStarts: Record<DatamixLevel, { bytes: Buffer; levelLength: number }>;
+  private readonly logEventStarts: Record<DatamixLevel, { bytes: Uint8Array; levelLength: number }>;
   private readonly bucketsUrl: URL;
   private readonly eventsUrl: URL;
 
@@ -60,8 +61,8 @@ export class InitialStateSink implements Sink {
     const signal = this.mapping.signal;
     this.prefixLength = JSON.stringify({ b: options.bucketName, tid: this.bucketId, sn: signal }).length;
     const head = `{"b":${JSON.stringify(options.bucketName)},"tid":${JSON.stringify(this.bucketId)},"sn":${JSON.stringify(signal)},"v":"`;
-    const start = (level: DatamixLevel): { bytes: Buffer; levelLength: number } => ({
-      bytes: Buffer.from(head + LEVEL_PREFIX[level]),
+    const start = (level: DatamixLevel): { bytes: Uint8Array; levelLength: number } => ({
+      bytes: utf8(head + LEVEL_PREFIX[level]),
       levelLength: LEVEL_PREFIX[level].length,
     });
     this.logEventStarts = { debug: start('debug'), info: start('info'), warn: start('warn'), error: start('error'), fatal: start('fatal') };

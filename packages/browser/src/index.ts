@@ -1,0 +1,3 @@
+export { createBrowserLogger } from './logger.js';
+export { transmit, type PinoLogEvent, type TransmitOptions } from './transmit.js';
+export type { BrowserLogger, BrowserLoggerOptions, BrowserStats, Level, SessionAnswer } from './types.js';
