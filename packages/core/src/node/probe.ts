@@ -1,0 +1,74 @@
+import { LogferryError } from '../errors/logferryError.js';
+import { parseOptions } from '../options/options.js';
+import { createSession } from '../protocols/datamix/session.js';
+import { uuidV5 } from '../protocols/initialstate/bucketId.js';
+import { createBucket } from '../protocols/initialstate/bucket.js';
+import { ServerClock } from '../record/timeWindow.js';
+import { createHttp } from '../transport/createHttp.js';
+import type { Http, HttpResponse } from '../transport/http.js';
+
+/** What one credential check found: never the key or a token. */
+export interface ProbeResult {
+  api: 'datamix' | 'initialstate';
+  /** Datamix: the key's destination (`system.application.environment`); Initial State: the bucket name. */
+  target: string;
+  /** Initial State: the bucket id (stable, derived from the name unless given). */
+  bucketId?: string;
+  /** The server's clock minus ours, from its `Date` header (1 s resolution); undefined without one. */
+  clockOffsetMs?: number;
+  /** The check's request, sent to answered. */
+  roundTripMs: number;
+}
+
+/** Keeps the last answer, for its Date header and timings. */
+class ObservedHttp implements Http {
+  last: HttpResponse | undefined;
+  constructor(private readonly inner: Http) {}
+  async post(...args: Parameters<Http['post']>): Promise<HttpResponse> {
+    this.last = await this.inner.post(...args);
+    return this.last;
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+/**
+ * Checks credentials the way the transport will use them: creates a Datamix
+ * session or the Initial State bucket, once, with no retry. Throws the
+ * transport's own LogferryError (LOGFERRY_AUTH_FAILED for a refused key,
+ * LOGFERRY_HTTP, LOGFERRY_PROTOCOL, LOGFERRY_BAD_OPTION).
+ */
+export async function probe(options: unknown): Promise<ProbeResult> {
+  const resolved = parseOptions(options);
+  const http = new ObservedHttp(createHttp({ connections: 1 }));
+  const timeoutMs = resolved.retry.requestTimeoutMs;
+  const clock = new ServerClock();
+  try {
+    const sink = resolved.sink;
+    let result: ProbeResult;
+    if (sink.type === 'datamix') {
+      const outcome = await createSession(http, { url: sink.url, apiKey: sink.apiKey, timeoutMs });
+      if (outcome.kind !== 'session') throw outcome.error;
+      result = { api: 'datamix', target: outcome.session.destination, roundTripMs: 0 };
+    } else {
+      // The Events API's bucket call joins here as its own branch when that API lands.
+      const bucketId = sink.bucketId ?? uuidV5(sink.bucketName);
+      const request = { apiUrl: sink.apiUrl, clientKey: sink.clientKey, bucketName: sink.bucketName, bucketId };
+      const failed = await createBucket((url, body) => http.post(url, body, { timeoutMs }), request);
+      if (failed) throw 'error' in failed ? failed.error : new LogferryError('LOGFERRY_HTTP', 'Initial State refused the bucket request');
+      result = { api: 'initialstate', target: sink.bucketName, bucketId, roundTripMs: 0 };
+    }
+    const last = http.last;
+    if (last) {
+      result.roundTripMs = last.receivedAt - last.sentAt;
+      if (last.headers.date && !Number.isNaN(Date.parse(last.headers.date))) {
+        clock.observe(last.headers.date, last.sentAt, last.receivedAt);
+        result.clockOffsetMs = clock.offset;
+      }
+    }
+    return result;
+  } finally {
+    await http.close();
+  }
+}
