@@ -1,4 +1,5 @@
 import type { ApiName } from './types.js';
+import { matchViewerRoute, type ViewerRoute } from './viewer/viewerRoutes.js';
 
 export type ApiRoute =
   | { api: 'datamix'; path: 'sessions' }
@@ -8,7 +9,7 @@ export type ApiRoute =
 
 export type RouteMatch =
   | { kind: 'api'; route: ApiRoute }
-  | { kind: 'page' }
+  | { kind: 'viewer'; route: ViewerRoute }
   | { kind: 'state' }
   | { kind: 'method-not-allowed'; allow: string; api: ApiName | undefined }
   | { kind: 'not-found' };
@@ -38,9 +39,11 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (route !== undefined) {
     return method === 'POST' ? { kind: 'api', route } : { kind: 'method-not-allowed', allow: 'POST', api: route.api };
   }
-  if (pathname === '/' || pathname === '/_emulator/state') {
+  const viewer = matchViewerRoute(method, pathname);
+  if (viewer !== undefined) return viewer;
+  if (pathname === '/_emulator/state') {
     if (method !== 'GET' && method !== 'HEAD') return { kind: 'method-not-allowed', allow: 'GET, HEAD', api: undefined };
-    return pathname === '/' ? { kind: 'page' } : { kind: 'state' };
+    return { kind: 'state' };
   }
   return { kind: 'not-found' };
 }

@@ -7,11 +7,12 @@ import type { DatamixService } from './datamix.js';
 import type { FaultController, FaultDecision } from './faults.js';
 import type { InitialStateService } from './initialState.js';
 import type { ResolvedOptions } from './options.js';
-import { renderPage } from './page.js';
 import { errorReply, jsonReply, writeReply, type Reply } from './reply.js';
 import { matchRoute, type ApiRoute } from './routes.js';
 import { stateSummary, type StateSources } from './state.js';
 import type { ViolationLog } from './violations.js';
+import { LiveFeed } from './viewer/liveFeed.js';
+import { handleViewer } from './viewer/viewerRoutes.js';
 
 export interface ServerParts {
   options: ResolvedOptions;
@@ -34,8 +35,11 @@ export class EmulatorServer {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closing: Promise<void> | undefined;
+  /** The viewer's event stream: told after every API request. */
+  private readonly feed: LiveFeed;
 
   constructor(private readonly parts: ServerParts) {
+    this.feed = new LiveFeed(this.sources, parts.clock);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => this.internalError(res, undefined, error));
     });
@@ -62,6 +66,7 @@ export class EmulatorServer {
     this.closing ??= new Promise((resolve) => {
       for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
+      this.feed.close();
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
       this.server.closeAllConnections();
@@ -87,10 +92,11 @@ export class EmulatorServer {
       return;
     }
     const match = matchRoute(req.method ?? '', url.pathname);
-    if (match.kind !== 'api') req.resume();
+    // Only API requests and POST /_faults have a body to read.
+    if (match.kind !== 'api' && !(match.kind === 'viewer' && match.route === 'faults')) req.resume();
     switch (match.kind) {
-      case 'page':
-        this.write(res, { status: 200, html: renderPage(this.sources) });
+      case 'viewer':
+        await handleViewer(match.route, req, res, { feed: this.feed, faults: this.parts.faults, datamix: this.parts.datamix.view, clock: this.parts.clock });
         return;
       case 'state':
         this.write(res, jsonReply(200, stateSummary(this.sources)));
@@ -194,6 +200,7 @@ export class EmulatorServer {
     if (api === 'datamix') this.parts.datamix.recordRequest(path, status);
     else this.parts.initialState.recordRequest(path, status, bytes, this.parts.clock());
     this.parts.violations.trim();
+    this.feed.changed();
   }
 
   private internalError(res: ServerResponse, route: ApiRoute | undefined, error: unknown): void {
