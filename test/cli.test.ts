@@ -306,8 +306,8 @@ describe('replay', () => {
   });
 
   it('rejected records: exit 1, with the top reasons in the summary', async () => {
-    // A server with a 2-second window refuses what the client, which knows Datamix's 10 minutes, sends.
-    const strict = await startEmulator({ datamix: { pastWindowMs: 2000 } });
+    // A server with a 30-second window refuses what the client, which knows Datamix's 10 minutes, sends.
+    const strict = await startEmulator({ datamix: { pastWindowMs: 30_000 } });
     try {
       const spool = join(dir, 'rejected.spool');
       const entry = (text: string, ago: number) => `${JSON.stringify({ time: Date.now() - ago, level: 'info', text })}\n`;
@@ -319,5 +319,88 @@ describe('replay', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('replay on a terminal', () => {
+  it('draws a progress bar (records of total, rate, ETA) on a TTY', async () => {
+    const spool = join(dir, 'tty.spool');
+    writeFileSync(spool, Array.from({ length: 40 }, (_, n) => `${JSON.stringify({ time: Date.now(), level: 'info', text: `t${n}` })}\n`).join(''));
+    // util-linux's script(1) gives the command a pseudo-terminal, as a person's shell would.
+    const command = [process.execPath, BIN, 'replay', spool, 'datamix', '--url', emu.url, '--batch-max-events', '10'].map((a) => `'${a}'`).join(' ');
+    const result = await new Promise<Run>((resolve, reject) => {
+      const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv({ DATAMIX_API_KEY: 'test-key', COLUMNS: '120' }) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end();
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/replay \|[█░]+\| 40\/40 records \| \d+\/s \| ETA 0s/);
+    expect(result.stdout).not.toMatch(/^replay: /m); // the bar, not the plain lines
+    expect(result.stdout).toContain('logferry: 40 delivered, 0 rejected');
+    expect(emu.datamix.records).toHaveLength(40);
+  });
+});
+
+describe('logferry emulator', () => {
+  it('serves the API and the viewer until SIGINT, then exits 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv({}) });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const match = /viewer: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+        if (match?.[1]) resolve(match[1]);
+      });
+    });
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('data-testid="records"');
+    const session = await fetch(`${url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'test-key' }) });
+    expect(session.status).toBe(200);
+    child.kill('SIGINT');
+    expect(await closed).toBe(0);
+  });
+});
+
+describe('the README', () => {
+  it("runs the Command line section's commands as written, against the emulator", async () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const block = /## Command line[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const commands = block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l !== '');
+    expect(commands).toHaveLength(5);
+    const env: Record<string, string> = {};
+    for (const [, name, value] of (commands[1] ?? '').matchAll(/(\w+)=(\S+)/g)) if (name && value) env[name] = value;
+    expect(env).toEqual({ DATAMIX_API_KEY: 'test-key', LOGFERRY_URL: 'http://127.0.0.1:4318' });
+    env.LOGFERRY_URL = emu.url; // the test's emulator listens on its own port
+    const argsOf = (command: string) => command.replace(/^.*\| /, '').split(/\s+/).slice(1);
+
+    const check = await run(argsOf(commands[2] ?? ''), '', env);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('test.app.dev: matches');
+
+    const piped = await run(argsOf(commands[3] ?? ''), pinoLines(3, 'from app.js'), env);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout.trim().split('\n')).toHaveLength(3);
+    expect(emu.datamix.records).toHaveLength(3);
+
+    writeFileSync(join(dir, 'logferry.spool'), `${JSON.stringify({ time: Date.now(), level: 'warn', text: 'spooled' })}\n`);
+    const replayed = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...argsOf(commands[4] ?? '')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv(env) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(replayed.code).toBe(0);
+    expect(emu.datamix.records.map((r) => r.message)).toContain('spooled');
+    expect(argsOf(commands[0] ?? '').slice(0, 3)).toEqual(['emulator', '--port', '4318']);
   });
 });

@@ -179,7 +179,7 @@ describe('the viewer', () => {
     await post('/sessions', { key: 'wrong-key' });
     await page.waitForSelector('[data-testid="violation"]');
     await rowCount(10);
-    await page.setViewportSize({ width: 1100, height: 760 });
+    await page.setViewportSize({ width: 1100, height: 620 });
     const path = artifactPath('viewer.png');
     await page.screenshot({ path, fullPage: false });
     await page.emulateMedia({ colorScheme: 'dark' });

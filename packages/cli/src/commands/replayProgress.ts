@@ -23,16 +23,17 @@ function bar(stream: NodeJS.WriteStream): ProgressView {
   const startedAt = Date.now();
   const view = new SingleBar({
     stream,
-    format: 'replay |{bar}| {value}/{total} records | {rate}/s | ETA {eta}',
+    format: 'replay |{bar}| {value}/{total} records | {rate}/s | ETA {left}',
     barCompleteChar: '█',
     barIncompleteChar: '░',
+    barsize: 24,
     hideCursor: true,
     clearOnComplete: false,
   });
   let started = false;
   return {
     update(p) {
-      const payload = { rate: Math.round(rateOf(p.done, startedAt)), eta: etaText(p.total - p.done, rateOf(p.done, startedAt)) };
+      const payload = { rate: Math.round(rateOf(p.done, startedAt)), left: etaText(p.total - p.done, rateOf(p.done, startedAt)) };
       if (!started) {
         view.start(p.total, p.done, payload);
         started = true;
