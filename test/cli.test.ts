@@ -159,6 +159,34 @@ describe('pipe mode', () => {
   });
 });
 
+describe('pipe mode during an outage', () => {
+  it('SIGTERM while the API is down: spools what it has within --exit-timeout-ms, exits 1', async () => {
+    const spool = join(dir, 'sigterm.spool');
+    emu.faults.down();
+    const child = spawn(process.execPath, [BIN, 'datamix', '--url', emu.url, '--tee', '--spool', spool, '--exit-timeout-ms', '500', '--retry-base-ms', '50'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: cleanEnv({ DATAMIX_API_KEY: 'test-key' }),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const echoed = new Promise<void>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        if (stdout.split('\n').length > 12) resolve();
+      });
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stdin.write(pinoLines(12, 'during the outage'));
+    await echoed;
+    child.kill('SIGTERM');
+    expect(await closed).toBe(1);
+    expect(stderr).toContain('12 spooled');
+    expect(readFileSync(spool, 'utf8').trim().split('\n')).toHaveLength(12);
+    expect(emu.datamix.records).toHaveLength(0);
+  });
+});
+
 describe('exit codes and errors', () => {
   it('2: a usage or option error names the flag or variable, in one line', async () => {
     const badValue = await run(['datamix', '--url', emu.url, '--batch-max-events', 'lots'], '', { DATAMIX_API_KEY: 'test-key' });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { addSecrets } from './output.js';
 import { addTransportOptions, gatherOptions, resolveGathered, SINK_TYPES, type SinkType } from './options/transportOptions.js';
@@ -36,6 +37,7 @@ export interface Outcome {
 export function buildProgram(env: NodeJS.ProcessEnv, outcome: Outcome): Command {
   const program = new Command('logferry')
     .description('Ship pino and winston logs to Datamix or Initial State; check a key; replay a spool; run the local emulator.')
+    .version((createRequire(import.meta.url)('../package.json') as { version: string }).version)
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true)
     .exitOverride()

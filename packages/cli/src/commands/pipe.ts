@@ -24,25 +24,37 @@ export function exitCodeOf(stats: Pick<Stats, 'dropped' | 'spooled' | 'rejected'
 export async function pipe(options: ResolvedOptions, flags: PipeOptions): Promise<number> {
   const client = createClientFromResolved(options, { exitHooks: false, onError: printError });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let stopping = false;
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   const stop = (): void => {
+    if (stopping) {
+      // A second signal: no more waiting. What is still unsent goes to the spool (if set) now.
+      client.closeSync();
+      process.exit(1);
+    }
+    stopping = true;
+    resolveStopped();
     lines.close();
     process.stdin.destroy();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   try {
     for await (const line of lines) {
       if (line !== '') client.logLine(line);
-      if (flags.tee && !process.stdout.write(`${line}\n`)) await once(process.stdout, 'drain');
+      // A signal must not wait on a slow reader of --tee or on a slow API: both waits end with it.
+      if (flags.tee && !process.stdout.write(`${line}\n`)) await Promise.race([once(process.stdout, 'drain'), stopped]);
       // The API is up but behind: stop reading stdin for a moment rather than drop lines.
       const wait = client.capacity();
-      if (wait) await wait;
+      if (wait) await Promise.race([wait, stopped]);
+      if (stopping) break;
     }
+    await client.close();
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
   }
-  await client.close();
   const stats = client.stats();
   if (!flags.quiet) process.stderr.write(`${summaryLine(stats)}\n`);
   return exitCodeOf(stats);
