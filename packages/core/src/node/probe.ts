@@ -1,5 +1,5 @@
 import { LogferryError } from '../errors/logferryError.js';
-import { parseOptions } from '../options/options.js';
+import { parseOptions, type DatamixSinkOptions, type InitialStateSinkOptions } from '../options/options.js';
 import { createSession } from '../protocols/datamix/session.js';
 import { uuidV5 } from '../protocols/initialstate/bucketId.js';
 import { createBucket } from '../protocols/initialstate/bucket.js';
@@ -10,7 +10,7 @@ import type { Http, HttpResponse } from '../transport/http.js';
 /** What one credential check found: never the key or a token. */
 export interface ProbeResult {
   api: 'datamix' | 'initialstate';
-  /** Datamix: the key's destination (`system.application.environment`); Initial State: the bucket name. */
+  /** Datamix: the key's destination (`system.application.environment`); Initial State: the bucket. */
   target: string;
   /** Initial State: the bucket id (stable, derived from the name unless given). */
   bucketId?: string;
@@ -19,6 +19,8 @@ export interface ProbeResult {
   /** The check's request, sent to answered. */
   roundTripMs: number;
 }
+
+type Found = Pick<ProbeResult, 'api' | 'target' | 'bucketId'>;
 
 /** Keeps the last answer, for its Date header and timings. */
 class ObservedHttp implements Http {
@@ -33,6 +35,22 @@ class ObservedHttp implements Http {
   }
 }
 
+/** Datamix: one session, as the sink opens it. */
+async function datamixSession(http: Http, sink: DatamixSinkOptions, timeoutMs: number): Promise<Found> {
+  const outcome = await createSession(http, { url: sink.url, apiKey: sink.apiKey, timeoutMs });
+  if (outcome.kind !== 'session') throw outcome.error;
+  return { api: 'datamix', target: outcome.session.destination };
+}
+
+/** Initial State's logging API: the bucket, with the sink's own bucket call. */
+async function loggingBucket(http: Http, sink: InitialStateSinkOptions, timeoutMs: number): Promise<Found> {
+  const bucketId = sink.bucketId ?? uuidV5(sink.bucketName);
+  const request = { apiUrl: sink.apiUrl, clientKey: sink.clientKey, bucketName: sink.bucketName, bucketId };
+  const failed = await createBucket((url, body) => http.post(url, body, { timeoutMs }), request);
+  if (failed) throw 'error' in failed ? failed.error : new LogferryError('LOGFERRY_HTTP', 'Initial State refused the bucket request');
+  return { api: 'initialstate', target: sink.bucketName, bucketId };
+}
+
 /**
  * Checks credentials the way the transport will use them: creates a Datamix
  * session or the Initial State bucket, once, with no retry. Throws the
@@ -43,26 +61,16 @@ export async function probe(options: unknown): Promise<ProbeResult> {
   const resolved = parseOptions(options);
   const http = new ObservedHttp(createHttp({ connections: 1 }));
   const timeoutMs = resolved.retry.requestTimeoutMs;
-  const clock = new ServerClock();
   try {
     const sink = resolved.sink;
-    let result: ProbeResult;
-    if (sink.type === 'datamix') {
-      const outcome = await createSession(http, { url: sink.url, apiKey: sink.apiKey, timeoutMs });
-      if (outcome.kind !== 'session') throw outcome.error;
-      result = { api: 'datamix', target: outcome.session.destination, roundTripMs: 0 };
-    } else {
-      // The Events API's bucket call joins here as its own branch when that API lands.
-      const bucketId = sink.bucketId ?? uuidV5(sink.bucketName);
-      const request = { apiUrl: sink.apiUrl, clientKey: sink.clientKey, bucketName: sink.bucketName, bucketId };
-      const failed = await createBucket((url, body) => http.post(url, body, { timeoutMs }), request);
-      if (failed) throw 'error' in failed ? failed.error : new LogferryError('LOGFERRY_HTTP', 'Initial State refused the bucket request');
-      result = { api: 'initialstate', target: sink.bucketName, bucketId, roundTripMs: 0 };
-    }
+    // Each API's check is one function; the Events API's bucket call joins as one more.
+    const found = sink.type === 'datamix' ? await datamixSession(http, sink, timeoutMs) : await loggingBucket(http, sink, timeoutMs);
+    const result: ProbeResult = { ...found, roundTripMs: 0 };
     const last = http.last;
     if (last) {
       result.roundTripMs = last.receivedAt - last.sentAt;
       if (last.headers.date && !Number.isNaN(Date.parse(last.headers.date))) {
+        const clock = new ServerClock();
         clock.observe(last.headers.date, last.sentAt, last.receivedAt);
         result.clockOffsetMs = clock.offset;
       }
