@@ -16,7 +16,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const outcome: Outcome = { code: 0 };
   const program = buildProgram(env, outcome);
   if (argv.length === 0) {
-    process.stdout.write(program.helpInformation());
+    // No command is a usage error: the help goes where errors go.
+    process.stderr.write(program.helpInformation());
     return 2;
   }
   try {

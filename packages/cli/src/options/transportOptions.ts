@@ -32,7 +32,7 @@ function placeholder(flag: Flag): string {
 
 /** Adds the flags of the given sink types (and the shared ones) to a command, plus --config. */
 export function addTransportOptions(command: Command, types: readonly SinkType[]): Command {
-  command.addOption(new Option('--config <file>', `options file, JSON or YAML (flags win over ${envName('flag')} variables, which win over the file)`));
+  command.addOption(new Option('--config <file>', `options file, JSON or YAML; flags win over LOGFERRY_* variables, which win over the file [${envName('config')}]`));
   for (const flag of FLAGS) {
     if (!types.some((t) => appliesTo(flag, t))) continue;
     const help = `${flag.description} [${flag.env}]`;
