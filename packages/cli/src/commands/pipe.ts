@@ -24,6 +24,8 @@ export function exitCodeOf(stats: Pick<Stats, 'dropped' | 'spooled' | 'rejected'
 export async function pipe(options: ResolvedOptions, flags: PipeOptions): Promise<number> {
   const client = createClientFromResolved(options, { exitHooks: false, onError: printError });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  // Run without a pipe, the command would seem to hang: say what it is waiting for.
+  if (process.stdin.isTTY) process.stderr.write('logferry: reading log lines from stdin (pipe your app into it; Ctrl-D ends)\n');
   let stopping = false;
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
