@@ -389,6 +389,23 @@ describe('replay on a terminal', () => {
   });
 });
 
+describe('pipe mode on a terminal', () => {
+  it('says it reads from stdin when run without a pipe, and ends at EOF', async () => {
+    const command = [process.execPath, BIN, 'datamix', '--url', emu.url].map((a) => `'${a}'`).join(' ');
+    const result = await new Promise<Run>((resolve, reject) => {
+      const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv({ DATAMIX_API_KEY: 'test-key' }) });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
+      child.stdin.end();
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('logferry: reading log lines from stdin (pipe your app into it; Ctrl-D ends)');
+    expect(result.stdout).toContain('logferry: 0 delivered');
+  });
+});
+
 describe('logferry emulator', () => {
   it('serves the API and the viewer until SIGINT, then exits 0', async () => {
     const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv({}) });
