@@ -40,7 +40,8 @@ function toEmulator(code: string): string {
   return code
     .replace(/type: 'datamix'/g, `type: 'datamix', url: '${emu.url}'`)
     .replace(/type: 'initialstate'/g, `type: 'initialstate', apiUrl: '${emu.url}', eventsUrl: '${emu.url}'`)
-    .replace(/"type": "datamix"/g, `"type": "datamix", "url": "${emu.url}"`);
+    .replace(/"type": "datamix"/g, `"type": "datamix", "url": "${emu.url}"`)
+    .replace(/logferry datamix /g, `logferry datamix --url ${emu.url} `);
 }
 
 function arrived(): string[] {

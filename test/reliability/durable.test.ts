@@ -15,15 +15,15 @@ import { duplicatesOf, exitWithin, head, missingOf, receivedSeqs, useResources, 
 const COUNT = 10_000;
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 
-/** `logferry ship --config <config>` with an empty stdin: it only drains. */
+/** `logferry datamix --config <config>` with an empty stdin: it only drains. */
 function shipNothing(config: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'ship', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'datamix', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`logferry ship did not exit; stderr: ${stderr}`));
+      reject(new Error(`logferry datamix did not exit; stderr: ${stderr}`));
     }, 120_000);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -85,7 +85,7 @@ describe('durable spool: kill -9 with 10,000 records unsent, then start again', 
     expect(readdirSync(dirname(path))).toEqual([]);
   }, 240_000);
 
-  it('the CLI (logferry ship) drains what a killed pino app left, exactly once', async () => {
+  it('the CLI (logferry datamix) drains what a killed pino app left, exactly once', async () => {
     const emu = await res.emulator();
     const dir = res.tmpDir();
     const path = join(dir, 'app.spool');

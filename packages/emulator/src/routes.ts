@@ -1,4 +1,5 @@
 import type { ApiName } from './types.js';
+import { matchViewerRoute, type ViewerRoute } from './viewer/viewerRoutes.js';
 
 export type ApiRoute =
   | { api: 'datamix'; path: 'sessions' }
@@ -10,7 +11,7 @@ export type ApiRoute =
 
 export type RouteMatch =
   | { kind: 'api'; route: ApiRoute }
-  | { kind: 'page' }
+  | { kind: 'viewer'; route: ViewerRoute }
   | { kind: 'state' }
   | { kind: 'versions' }
   | { kind: 'method-not-allowed'; allow: string; api: ApiName | undefined }
@@ -46,9 +47,11 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
   if (pathname === '/api/versions') {
     return method === 'GET' || method === 'HEAD' ? { kind: 'versions' } : { kind: 'method-not-allowed', allow: 'GET, HEAD', api: 'initialstate-events' };
   }
-  if (pathname === '/' || pathname === '/_emulator/state') {
+  const viewer = matchViewerRoute(method, pathname);
+  if (viewer !== undefined) return viewer;
+  if (pathname === '/_emulator/state') {
     if (method !== 'GET' && method !== 'HEAD') return { kind: 'method-not-allowed', allow: 'GET, HEAD', api: undefined };
-    return pathname === '/' ? { kind: 'page' } : { kind: 'state' };
+    return { kind: 'state' };
   }
   return { kind: 'not-found' };
 }

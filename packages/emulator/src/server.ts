@@ -9,11 +9,12 @@ import type { FaultController, FaultDecision } from './faults.js';
 import type { InitialStateService } from './initialState.js';
 import type { InitialStateEventsService } from './initialStateEvents.js';
 import type { ResolvedOptions } from './options.js';
-import { renderPage } from './page.js';
 import { errorReply, jsonReply, writeReply, type Reply } from './reply.js';
 import { matchRoute, type ApiRoute } from './routes.js';
 import { stateSummary, type StateSources } from './state.js';
 import type { ViolationLog } from './violations.js';
+import { LiveFeed } from './viewer/liveFeed.js';
+import { handleViewer } from './viewer/viewerRoutes.js';
 
 export interface ServerParts {
   options: ResolvedOptions;
@@ -38,8 +39,11 @@ export class EmulatorServer {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closing: Promise<void> | undefined;
+  /** The viewer's event stream: told after every API request. */
+  private readonly feed: LiveFeed;
 
   constructor(private readonly parts: ServerParts) {
+    this.feed = new LiveFeed(this.sources, parts.clock);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => this.internalError(res, undefined, error));
     });
@@ -66,6 +70,7 @@ export class EmulatorServer {
     this.closing ??= new Promise((resolve) => {
       for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
+      this.feed.close();
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
       this.server.closeAllConnections();
@@ -92,10 +97,11 @@ export class EmulatorServer {
     }
     if (this.parts.cors.intercept(req, res, url.pathname)) return;
     const match = matchRoute(req.method ?? '', url.pathname);
-    if (match.kind !== 'api') req.resume();
+    // Only API requests and POST /_faults have a body to read.
+    if (match.kind !== 'api' && !(match.kind === 'viewer' && match.route === 'faults')) req.resume();
     switch (match.kind) {
-      case 'page':
-        this.write(res, { status: 200, html: renderPage(this.sources) });
+      case 'viewer':
+        await handleViewer(match.route, req, res, { feed: this.feed, faults: this.parts.faults, datamix: this.parts.datamix.view, clock: this.parts.clock });
         return;
       case 'state':
         this.write(res, jsonReply(200, stateSummary(this.sources)));
@@ -212,6 +218,7 @@ export class EmulatorServer {
     else if (api === 'initialstate-events') this.parts.initialStateEvents.recordRequest(path, status, bytes, this.parts.clock());
     else this.parts.initialState.recordRequest(path, status, bytes, this.parts.clock());
     this.parts.violations.trim();
+    this.feed.changed();
   }
 
   private internalError(res: ServerResponse, route: ApiRoute | undefined, error: unknown): void {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../src/index.js';
+import { firstEvent } from './sse.js';
 import { field, postJson, request, sleep } from './http.js';
 
 let emu: Emulator;
@@ -165,19 +166,24 @@ describe('faults', () => {
 });
 
 describe('observing the emulator', () => {
-  it('serves a page and a JSON summary without keys or tokens', async () => {
+  it('serves the viewer page, its event stream and a JSON summary without keys or tokens', async () => {
     const token = await createSession();
     await postJson(`${emu.url}${LOGS}`, logs(token, 'shown on the page <b>'));
     const page = await request(`${emu.url}/`, { method: 'GET' });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect(page.text).toContain('http-equiv="refresh" content="2"');
-    expect(page.text).toContain('shown on the page &#60;b&#62;');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(page.text).toContain('data-testid="records"');
+    expect(page.text).not.toContain('http-equiv="refresh"'); // live over server-sent events, not reloads
+    const snapshot = await firstEvent(`${emu.url}/_emulator/events`);
+    expect(snapshot.event).toBe('snapshot');
+    expect(snapshot.data).toMatchObject({ records: [{ kind: 'datamix', target: 'test.app.dev', message: 'shown on the page <b>' }], counters: { records: 1, sessions: 1 } });
     const state = await request(`${emu.url}/_emulator/state`, { method: 'GET' });
     expect(state.json).toMatchObject({ datamix: { sessionCreations: 1, records: 1 } });
     for (const secret of [token, 'test-key', 'test-client-key']) {
       expect(state.text).not.toContain(secret);
       expect(page.text).not.toContain(secret);
+      expect(snapshot.raw).not.toContain(secret);
     }
   });
 

@@ -4,6 +4,7 @@ import { parseOptions } from '../options/options.js';
 import type { LogRecord } from '../record/record.js';
 import { readSpool } from './spool.js';
 import { builtin } from './builtin.js';
+import { countLines } from './countLines.js';
 
 // Not `import ... from 'node:fs'`: an ES import of node:fs also loads fs/promises (and readline) in every worker.
 const { existsSync, readFileSync, renameSync, rmSync, writeFileSync } = builtin('node:fs');
@@ -18,6 +19,21 @@ export interface ReplayResult {
   /** True when the replay stopped before the end (the API was unreachable); run it again to resume. */
   incomplete: boolean;
   lastError?: string;
+  /** Records sent with the current time because their own was outside the window. */
+  restamped: number;
+  /** Why the API refused records, with counts. */
+  rejectedReasons: Record<string, number>;
+}
+
+/** How far a replay is, after each acknowledged batch. */
+export interface ReplayProgress {
+  /** Records settled (delivered or rejected) in this run. */
+  done: number;
+  /** Records left in the file when this run started (lines; a resumed run counts from where it resumes). */
+  total: number;
+  delivered: number;
+  rejected: number;
+  restamped: number;
 }
 
 /**
@@ -29,8 +45,10 @@ export interface ReplayResult {
  * The spool is first renamed to `<path>.replaying`, so a process still writing
  * to `<path>` starts a fresh file; `<path>.replaying.offset` holds the progress.
  */
-export async function replaySpool(input: { path: string; onError?: (error: LogferryError) => void } & Record<string, unknown>): Promise<ReplayResult> {
-  const { path, onError, ...rest } = input;
+export async function replaySpool(
+  input: { path: string; onError?: (error: LogferryError) => void; onProgress?: (progress: ReplayProgress) => void } & Record<string, unknown>,
+): Promise<ReplayResult> {
+  const { path, onError, onProgress, ...rest } = input;
   const base = parseOptions(rest);
   const options = { ...base, stale: 'restamp' as const, spool: undefined, exitTimeoutMs: Math.max(base.exitTimeoutMs, 30_000) };
   options.sink = options.sink.type === 'datamix' ? { ...options.sink, sessions: 1 } : options.sink;
@@ -38,10 +56,12 @@ export async function replaySpool(input: { path: string; onError?: (error: Logfe
   const working = `${path}.replaying`;
   const offsetFile = `${working}.offset`;
   if (!existsSync(working)) {
-    if (!existsSync(path)) return { delivered: 0, rejected: 0, skippedLines: 0, incomplete: false };
+    if (!existsSync(path)) return { delivered: 0, rejected: 0, skippedLines: 0, incomplete: false, restamped: 0, rejectedReasons: {} };
     renameSync(path, working);
   }
   let acknowledged = existsSync(offsetFile) ? Number(readFileSync(offsetFile, 'utf8')) || 0 : 0;
+  const total = onProgress ? countLines(working, acknowledged) : 0;
+  let done = 0;
 
   const ends = new Map<LogRecord['seq'], number>();
   let failed = false;
@@ -64,6 +84,11 @@ export async function replaySpool(input: { path: string; onError?: (error: Logfe
       if (end !== undefined && end > acknowledged) {
         acknowledged = end;
         writeFileSync(offsetFile, String(end));
+      }
+      done += records.length;
+      if (onProgress) {
+        const { delivered: sent, rejected, restamped } = client.stats();
+        onProgress({ done, total, delivered: sent, rejected, restamped });
       }
     },
   });
@@ -91,7 +116,14 @@ export async function replaySpool(input: { path: string; onError?: (error: Logfe
     rmSync(working, { force: true });
     rmSync(offsetFile, { force: true });
   }
-  const result: ReplayResult = { delivered: stats.delivered, rejected: stats.rejected, skippedLines, incomplete };
+  const result: ReplayResult = {
+    delivered: stats.delivered,
+    rejected: stats.rejected,
+    skippedLines,
+    incomplete,
+    restamped: stats.restamped,
+    rejectedReasons: stats.rejectedReasons,
+  };
   if (stats.lastError) result.lastError = stats.lastError.message;
   return result;
 }

@@ -10,6 +10,7 @@ import type { SendResult, Sink } from '../sink.js';
 import { mayHaveBeenSent, retryAnswer, statusMeaning } from '../status.js';
 import { uuidV5 } from './bucketId.js';
 import { BucketSetup } from './bucketSetup.js';
+import { accessKeyRefused, createEventsBucket, eventsHeaders, quotaSpent } from './eventsBucket.js';
 import { EventMapping, type EventValue } from './eventMapping.js';
 import { keyRefused, type KeySource } from '../keySource.js';
 
@@ -19,9 +20,6 @@ export interface EventsApiEvent {
   value: EventValue;
   epoch: number;
 }
-
-/** The API version range every request asks for. */
-const ACCEPT_VERSION = '~0';
 
 type Delivered = Extract<SendResult, { kind: 'delivered' }>;
 
@@ -43,7 +41,6 @@ export class InitialStateEventsSink implements Sink {
   private readonly mapping: EventMapping;
   private readonly pacer: Pacer;
   private readonly budget = new RateBudget();
-  private readonly bucketsUrl: URL;
   private readonly eventsUrl: URL;
   /** What every event repeats, in bytes (for size estimates). */
   private readonly eventOverhead: number;
@@ -62,7 +59,6 @@ export class InitialStateEventsSink implements Sink {
     this.maxBatchRecords = Math.max(1, Math.floor(options.maxEventsPerRequest / perRecord));
     this.pacer = new Pacer(options.requestsPerSecond);
     const base = baseUrl(options.apiUrl);
-    this.bucketsUrl = new URL('buckets', base);
     this.eventsUrl = new URL('events', base);
     this.eventOverhead = JSON.stringify({ key: this.mapping.signal, value: '', epoch: 1_700_000_000.123 }).length + 1;
   }
@@ -126,26 +122,17 @@ export class InitialStateEventsSink implements Sink {
   async close(): Promise<void> {}
 
   private async createBucket(signal: AbortSignal): Promise<SendResult | undefined> {
-    const body: { bucketKey: string; bucketName?: string } = { bucketKey: this.bucketKey };
-    if (this.options.bucketName !== undefined) body.bucketName = this.options.bucketName;
-    let res: HttpResponse;
-    try {
-      res = await this.post(this.bucketsUrl, JSON.stringify(body), this.headers(), signal);
-    } catch (error) {
-      return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Initial State bucket request failed: ${(error as Error).message}`) };
-    }
-    // 201: created; 204: it already existed (another process, an earlier run).
-    if (res.status >= 200 && res.status < 300) {
-      this.keys?.accepted();
-      return undefined;
-    }
-    const where = 'POST /api/buckets';
-    const meaning = statusMeaning(res.status);
-    if (meaning === 'auth') return this.authError(res.status, where);
-    if (meaning === 'quota') return quotaSpent(where);
-    const error = new LogferryError('LOGFERRY_HTTP', `Initial State ${where} answered HTTP ${res.status}`);
-    // Without its bucket no event can go: a bucket request that cannot be retried stops the sink.
-    return meaning === 'retry' ? retryAnswer(res, error) : { kind: 'fatal', error };
+    const { apiUrl, bucketName } = this.options;
+    const request = {
+      apiUrl,
+      accessKey: this.accessKey(),
+      bucketKey: this.bucketKey,
+      ...(bucketName !== undefined ? { bucketName } : {}),
+      refused: (status: number, where: string) => this.authError(status, where),
+    };
+    const failed = await createEventsBucket((url, body, headers) => this.post(url, body, headers, signal), request);
+    if (failed === undefined) this.keys?.accepted();
+    return failed;
   }
 
   private accessKey(): string {
@@ -154,15 +141,11 @@ export class InitialStateEventsSink implements Sink {
 
   /** What every request carries: the API version and the current access key. */
   private headers(): Record<string, string> {
-    return { 'accept-version': ACCEPT_VERSION, 'x-is-accesskey': this.accessKey() };
+    return eventsHeaders(this.accessKey());
   }
 
   private authError(status: number, where: string): SendResult {
-    const error = new LogferryError(
-      'LOGFERRY_AUTH_FAILED',
-      `Initial State refused the access key (HTTP ${status} on ${where}): check sink.accessKey or IS_ACCESS_KEY; logs are not being delivered`,
-    );
-    return keyRefused(this.keys, { kind: 'fatal', error }, 'Initial State', status);
+    return keyRefused(this.keys, accessKeyRefused(status, where), 'Initial State', status);
   }
 
   /** One request when the pacer and the server's rate budget allow it; every answer updates the budget. */
@@ -173,17 +156,4 @@ export class InitialStateEventsSink implements Sink {
     this.budget.observe(res.headers['x-ratelimit-remaining'], res.headers['x-ratelimit-reset']);
     return res;
   }
-}
-
-function quotaSpent(where: string): SendResult {
-  return {
-    kind: 'fatal',
-    reason: 'quota',
-    error: new LogferryError(
-      'LOGFERRY_QUOTA_EXCEEDED',
-      `Initial State answered HTTP 402 on ${where}: the account's event limit for this billing cycle is used up. ` +
-        'logferry has stopped sending to it; what is logged from now on goes to the spool when spool.path is set (send it later with logferry replay), ' +
-        'otherwise it is counted as dropped (stats().droppedReasons.quota). Upgrade the plan or wait for the next cycle, then restart',
-    ),
-  };
 }

@@ -1,4 +1,5 @@
 import { uuidV5 } from './bucketId.js';
+import { clientKeyRefused, createBucket } from './bucket.js';
 import { PreparedBodies } from '../../record/bodyWriter.js';
 import { LogferryError } from '../../errors/logferryError.js';
 import type { Http, HttpResponse } from '../../transport/http.js';
@@ -45,7 +46,6 @@ export class InitialStateSink implements Sink {
   private readonly prefixLength: number;
   /** Each level's log event start, `{"b":…,"tid":…,"sn":…,"v":"INFO `, as bytes: encode() writes the text after it by hand when it can. */
   private readonly logEventStarts: Record<DatamixLevel, { bytes: Uint8Array; levelLength: number }>;
-  private readonly bucketsUrl: URL;
   private readonly eventsUrl: URL;
 
   constructor(
@@ -66,7 +66,6 @@ export class InitialStateSink implements Sink {
       levelLength: LEVEL_PREFIX[level].length,
     });
     this.logEventStarts = { debug: start('debug'), info: start('info'), warn: start('warn'), error: start('error'), fatal: start('fatal') };
-    this.bucketsUrl = new URL('api/v1/buckets', baseUrl(options.apiUrl));
     this.eventsUrl = new URL('batch_logs', baseUrl(options.eventsUrl));
   }
 
@@ -76,11 +75,7 @@ export class InitialStateSink implements Sink {
   }
 
   private authError(status: number, where: string): SendResult {
-    const error = new LogferryError(
-      'LOGFERRY_AUTH_FAILED',
-      `Initial State refused the client key (HTTP ${status} on ${where}): check sink.clientKey or IS_CLIENT_KEY; logs are not being delivered`,
-    );
-    return keyRefused(this.keys, { kind: 'fatal', error }, 'Initial State', status);
+    return keyRefused(this.keys, clientKeyRefused(status, where), 'Initial State', status);
   }
 
   private clientKey(): string {
@@ -93,22 +88,11 @@ export class InitialStateSink implements Sink {
   }
 
   private async createBucket(signal: AbortSignal): Promise<SendResult | undefined> {
-    const body = JSON.stringify({ bucketId: this.bucketId, bucketName: this.options.bucketName, clientKey: this.clientKey() });
-    let res: HttpResponse;
-    try {
-      res = await this.paced(this.bucketsUrl, body, {}, signal);
-    } catch (error) {
-      return { kind: 'retry', error: new LogferryError('LOGFERRY_HTTP', `Initial State bucket request failed: ${(error as Error).message}`) };
-    }
-    if (res.status >= 200 && res.status < 300) {
-      this.keys?.accepted();
-      return undefined;
-    }
-    const meaning = statusMeaning(res.status);
-    if (meaning === 'auth') return this.authError(res.status, 'POST /api/v1/buckets');
-    const error = new LogferryError('LOGFERRY_HTTP', `Initial State POST /api/v1/buckets answered HTTP ${res.status}`);
-    // Without its bucket no event can go: a bucket request that cannot be retried stops the sink (413 included).
-    return meaning === 'retry' ? retryAnswer(res, error) : { kind: 'fatal', error };
+    const { apiUrl, bucketName } = this.options;
+    const request = { apiUrl, clientKey: this.clientKey(), bucketName, bucketId: this.bucketId, refused: (status: number, where: string) => this.authError(status, where) };
+    const failed = await createBucket((url, body) => this.paced(url, body, {}, signal), request);
+    if (failed === undefined) this.keys?.accepted();
+    return failed;
   }
 
   /**
