@@ -41,3 +41,23 @@ export function keyRefused(keys: KeySource | undefined, fatal: Extract<SendResul
   );
   return retryInMs === 0 ? { kind: 'retry', error, immediate: true, quiet: true } : { kind: 'retry', error, retryAfterMs: retryInMs, quiet: !report };
 }
+
+/** Which key of which API: for the one wording of a refused key. */
+export interface KeyName {
+  api: 'Datamix' | 'Initial State';
+  /** 'API key', 'client key', 'access key'. */
+  what: string;
+  option: string;
+  env: string;
+}
+
+/** A refused key without a key file, the same words for every API: what was refused, where, and what to check. Never the key. */
+export function keyRefusedFatal(name: KeyName, status: number, where: string): Extract<SendResult, { kind: 'fatal' }> {
+  return {
+    kind: 'fatal',
+    error: new LogferryError(
+      'LOGFERRY_AUTH_FAILED',
+      `${name.api} refused the ${name.what} (HTTP ${status} on ${where}): check ${name.option} or ${name.env}; logs are not being delivered`,
+    ),
+  };
+}

@@ -3,7 +3,7 @@ import type { ServerClock } from '../../record/timeWindow.js';
 import type { Http, HttpResponse } from '../../transport/http.js';
 import { baseUrl } from '../baseUrl.js';
 import { parseJson } from '../parseJson.js';
-import { keyRefused, type KeySource } from '../keySource.js';
+import { keyRefused, keyRefusedFatal, type KeySource } from '../keySource.js';
 import type { SendResult } from '../sink.js';
 import { retryAnswer, statusMeaning } from '../status.js';
 
@@ -91,11 +91,8 @@ export async function createSession(http: Http, request: SessionRequest): Promis
   }
   request.clock?.observe(res.headers.date, res.sentAt, res.receivedAt);
   if (statusMeaning(res.status) === 'auth') {
-    const error = new LogferryError(
-      'LOGFERRY_AUTH_FAILED',
-      `Datamix refused the API key (HTTP ${res.status} on POST /sessions): check sink.apiKey or DATAMIX_API_KEY; logs are not being delivered`,
-    );
-    return keyRefused(request.keys, { kind: 'fatal', error }, 'Datamix', res.status);
+    const refused = keyRefusedFatal({ api: 'Datamix', what: 'API key', option: 'sink.apiKey', env: 'DATAMIX_API_KEY' }, res.status, 'POST /sessions');
+    return keyRefused(request.keys, refused, 'Datamix', res.status);
   }
   // Any other failure of a session request is retried, whatever its status says of a logs request.
   if (!isDatamixSuccess(res.status)) return retryAnswer(res, new LogferryError('LOGFERRY_HTTP', `Datamix POST /sessions answered HTTP ${res.status}`));

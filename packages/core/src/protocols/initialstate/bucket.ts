@@ -3,6 +3,7 @@ import type { HttpResponse } from '../../transport/http.js';
 import { baseUrl } from '../baseUrl.js';
 import type { SendResult } from '../sink.js';
 import { retryAnswer, statusMeaning } from '../status.js';
+import { keyRefusedFatal } from '../keySource.js';
 
 /** What the logging API's `POST /api/v1/buckets` needs. */
 export interface BucketRequest {
@@ -16,13 +17,7 @@ export interface BucketRequest {
 
 /** A refused client key, in the one wording every Initial State logging request uses. */
 export function clientKeyRefused(status: number, where: string): Extract<SendResult, { kind: 'fatal' }> {
-  return {
-    kind: 'fatal',
-    error: new LogferryError(
-      'LOGFERRY_AUTH_FAILED',
-      `Initial State refused the client key (HTTP ${status} on ${where}): check sink.clientKey or IS_CLIENT_KEY; logs are not being delivered`,
-    ),
-  };
+  return keyRefusedFatal({ api: 'Initial State', what: 'client key', option: 'sink.clientKey', env: 'IS_CLIENT_KEY' }, status, where);
 }
 
 /**

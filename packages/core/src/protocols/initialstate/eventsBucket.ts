@@ -3,6 +3,7 @@ import type { HttpResponse } from '../../transport/http.js';
 import { baseUrl } from '../baseUrl.js';
 import type { SendResult } from '../sink.js';
 import { retryAnswer, statusMeaning } from '../status.js';
+import { keyRefusedFatal } from '../keySource.js';
 
 /** The API version range every Events API request asks for. */
 export const ACCEPT_VERSION = '~0';
@@ -24,13 +25,7 @@ export function eventsHeaders(accessKey: string): Record<string, string> {
 
 /** A refused access key, in the one wording every Events API request uses. */
 export function accessKeyRefused(status: number, where: string): Extract<SendResult, { kind: 'fatal' }> {
-  return {
-    kind: 'fatal',
-    error: new LogferryError(
-      'LOGFERRY_AUTH_FAILED',
-      `Initial State refused the access key (HTTP ${status} on ${where}): check sink.accessKey or IS_ACCESS_KEY; logs are not being delivered`,
-    ),
-  };
+  return keyRefusedFatal({ api: 'Initial State', what: 'access key', option: 'sink.accessKey', env: 'IS_ACCESS_KEY' }, status, where);
 }
 
 /** HTTP 402: the account's event quota for the billing cycle is spent. */
