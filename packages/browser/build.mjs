@@ -15,17 +15,12 @@ const here = dirname(fileURLToPath(import.meta.url));
  * hands objects only, so no record in it ever has spans. Both are left out
  * here (a line would be kept as its message, as for any text that is not JSON).
  */
-const PAGE_STUBS = {
-  'pinoLine.js': 'export const scanPinoLine = () => undefined; export const parseLineSlow = () => undefined;',
-  'pinoText.js': 'export const pinoText = () => ""; export const pinoJsonLength = () => 0;',
-};
 const noPinoLines = {
   name: 'no-pino-lines',
   setup(b) {
     b.onResolve({ filter: /\/pino(Line|Text)\.js$/ }, (args) =>
-      args.importer.includes(join('core', 'dist')) ? { path: args.path.slice(args.path.lastIndexOf('/') + 1), namespace: 'no-pino-lines' } : undefined,
+      args.importer.includes(join('core', 'dist')) ? { path: join(here, 'src', 'pageStubs', args.path.slice(args.path.lastIndexOf('/') + 1).replace(/\.js$/, '.ts')) } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'no-pino-lines' }, (args) => ({ contents: PAGE_STUBS[args.path], loader: 'js' }));
   },
 };
 const BUDGET = 10 * 1024;
