@@ -2,19 +2,10 @@ import { LogferryError } from '../errors/logferryError.js';
 import { createHttp } from '../transport/createHttp.js';
 import { parseOptions } from '../options/options.js';
 import { readKeyFiles } from './keyFile.js';
-import { createSession } from '../protocols/datamix/session.js';
+import { createSession, type DatamixSession } from '../protocols/datamix/session.js';
 
-/** What a browser needs to log straight to Datamix for one session: never the API key. */
-export interface BrowserSession {
-  token: string;
-  /** ms since the epoch (server clock). */
-  expires: number;
-  destination: string;
-  system: string;
-  application: string;
-  environment: string;
-  url: string;
-}
+/** What a browser needs to log straight to Datamix for one session (the session, with the URL its logs go to): never the API key. */
+export type BrowserSession = Omit<DatamixSession, 'url'> & { url: string };
 
 /**
  * Mints a Datamix session for a browser, on the server (the API's "Client
