@@ -35,6 +35,22 @@ function run(args: string[], input = '', env: Record<string, string> = {}): Prom
   });
 }
 
+/** The command with --tee and stdin left open: `echoed` once `lines` lines came back on stdout, `closed` with the exit code. */
+function teeing(args: string[], lines: number) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv({ DATAMIX_API_KEY: 'test-key' }) });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const echoed = new Promise<void>((resolve) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (stdout.split('\n').length > lines) resolve();
+    });
+  });
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, echoed, closed, stderr: () => stderr };
+}
+
 /** An error is one line on stderr: no stack trace, never the key. */
 function expectOneCleanLine(stderr: string, ...secrets: string[]): void {
   const lines = stderr.trim().split('\n');
@@ -150,27 +166,14 @@ describe('pipe mode', () => {
   });
 
   it('SIGTERM: stops reading, delivers what it has within exitTimeoutMs, exits 0', async () => {
-    const child = spawn(process.execPath, [BIN, 'datamix', '--url', emu.url, '--tee', '--batch-interval-ms', '600000', '--batch-max-events', '1000'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: cleanEnv({ DATAMIX_API_KEY: 'test-key' }),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const echoed = new Promise<void>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        stdout += d;
-        if (stdout.split('\n').length > 25) resolve();
-      });
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const { child, echoed, closed, stderr } = teeing(['datamix', '--url', emu.url, '--tee', '--batch-interval-ms', '600000', '--batch-max-events', '1000'], 25);
     child.stdin.write(pinoLines(25, 'before SIGTERM')); // stdin stays open: only the signal ends the run
     await echoed;
     expect(emu.datamix.records).toHaveLength(0); // nothing sent yet: the batch interval is ten minutes
     child.kill('SIGTERM');
     expect(await closed).toBe(0);
     expect(emu.datamix.records.map((r) => r.message)).toEqual(Array.from({ length: 25 }, (_, n) => `before SIGTERM {"pid":1,"hostname":"h","n":${n}}`));
-    expect(stderr).toContain('25 delivered');
+    expect(stderr()).toContain('25 delivered');
   });
 });
 
@@ -178,25 +181,12 @@ describe('pipe mode during an outage', () => {
   it('SIGTERM while the API is down: spools what it has within --exit-timeout-ms, exits 1', async () => {
     const spool = join(dir, 'sigterm.spool');
     emu.faults.down();
-    const child = spawn(process.execPath, [BIN, 'datamix', '--url', emu.url, '--tee', '--spool', spool, '--exit-timeout-ms', '500', '--retry-base-ms', '50'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: cleanEnv({ DATAMIX_API_KEY: 'test-key' }),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const echoed = new Promise<void>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        stdout += d;
-        if (stdout.split('\n').length > 12) resolve();
-      });
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const { child, echoed, closed, stderr } = teeing(['datamix', '--url', emu.url, '--tee', '--spool', spool, '--exit-timeout-ms', '500', '--retry-base-ms', '50'], 12);
     child.stdin.write(pinoLines(12, 'during the outage'));
     await echoed;
     child.kill('SIGTERM');
     expect(await closed).toBe(1);
-    expect(stderr).toContain('12 spooled');
+    expect(stderr()).toContain('12 spooled');
     expect(readFileSync(spool, 'utf8').trim().split('\n')).toHaveLength(12);
     expect(emu.datamix.records).toHaveLength(0);
   });
