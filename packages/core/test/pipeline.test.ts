@@ -141,6 +141,34 @@ describe('pipeline with a scripted sink', { timeout: 10_000 }, () => {
     expect(p.capacity()).toBeUndefined();
   });
 
+  it('backpressure: with a buffer smaller than a batch, a source that asks between requests sends the backlog now and waits for it', async () => {
+    const sink = new ScriptedSink();
+    // Half of a 64 KiB buffer is the mark, far below a full batch; the interval would hold the batch a minute.
+    const p = pipeline(sink, { buffer: { maxBytes: 65536 }, batch: { intervalMs: 60_000 } });
+    let n = 0;
+    while (!p.backlogged()) p.log({ level: 'info', msg: `record ${n++}` });
+    expect(sink.calls).toHaveLength(0);
+    const wait = p.capacity();
+    // Asking started the request: the source waits for it instead of filling the buffer to overflow.
+    expect(wait).toBeInstanceOf(Promise);
+    await sink.untilCalls(1);
+    expect(sink.calls[0]!.seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    let resumed = false;
+    void wait!.then(() => (resumed = true));
+    await settle();
+    expect(resumed).toBe(false);
+    sink.calls[0]!.answer(delivered());
+    await settle();
+    expect(resumed).toBe(true);
+    expect(p.stats()).toMatchObject({ delivered: n, dropped: 0 });
+    // A source that cannot wait (backpressure off) starts nothing: the batch interval holds, the bound takes over.
+    const off = pipeline(new ScriptedSink(), { buffer: { maxBytes: 65536, backpressure: false }, batch: { intervalMs: 60_000 } });
+    while (!off.backlogged()) off.log({ level: 'info', msg: 'r' });
+    expect(off.capacity()).toBeUndefined();
+    await settle();
+    expect(off.stats().requests).toBe(0);
+  });
+
   it('flush resolves in order: each once what was logged before it has settled', async () => {
     const sink = new ScriptedSink();
     const p = pipeline(sink);

@@ -5,7 +5,11 @@ import type { RecordQueue } from './recordQueue.js';
  * high-water mark is one full batch per lane (or half the buffer): that keeps
  * every lane busy, and a longer backlog only costs memory. A source waits only
  * while waiting helps (`canWait`: the API answers, a request is under way);
- * otherwise the bounded buffer and the spool take the records.
+ * otherwise the bounded buffer and the spool take the records. A source that
+ * asks while the backlog is over the mark and no request is under way starts
+ * one (`start`: the backlog goes now, full batch or not), then waits for it:
+ * with a buffer smaller than a batch, the backlog would otherwise grow until
+ * the batch interval passed, and overflow first.
  */
 export class Backpressure {
   private waiters: (() => void)[] = [];
@@ -16,6 +20,7 @@ export class Backpressure {
     private readonly queue: RecordQueue,
     highWater: { records: number; bytes: number },
     private readonly canWait: () => boolean,
+    private readonly start: () => void = () => {},
   ) {
     this.highRecords = highWater.records;
     this.highBytes = highWater.bytes;
@@ -28,7 +33,11 @@ export class Backpressure {
 
   /** undefined when the source may go on; otherwise resolves once the backlog is down to about half the mark. */
   capacity(): Promise<void> | undefined {
-    if (!this.over()) return undefined;
+    if (!this.backlogged()) return undefined;
+    if (!this.canWait()) {
+      this.start();
+      if (!this.canWait()) return undefined;
+    }
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 

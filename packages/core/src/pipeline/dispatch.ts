@@ -47,6 +47,8 @@ export class Dispatch {
   /** Why, for what is spooled or dropped from then on. */
   fatalReason: StopReason = 'auth';
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** In sendBacklog: a batch goes whether or not it is ready. */
+  private forced = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly maxBatchBytes: number;
   private readonly maxBatchRecords: number;
@@ -91,6 +93,16 @@ export class Dispatch {
     }
   }
 
+  /** Batches go now, full or not, to the lanes that are free: a source that can wait is held back by the backlog. */
+  sendBacklog(): void {
+    this.forced = true;
+    try {
+      this.pump();
+    } finally {
+      this.forced = false;
+    }
+  }
+
   pump(): void {
     const { queue, sink } = this.c;
     const { intervalMs } = this.c.batch;
@@ -99,7 +111,7 @@ export class Dispatch {
       const lane = this.lanes[i] as Lane;
       if (lane.busy || lane.abandoned) continue;
       if (queue.length === 0) break;
-      if (!this.c.hurry() && !queue.ready(maxEvents, this.maxBatchBytes, intervalMs, Date.now())) break;
+      if (!this.forced && !this.c.hurry() && !queue.ready(maxEvents, this.maxBatchBytes, intervalMs, Date.now())) break;
       void this.run(lane, queue.take(maxEvents, this.maxBatchBytes));
     }
     // A whole batch waiting for a busy lane is taken as that lane's next, and the sink prepares its

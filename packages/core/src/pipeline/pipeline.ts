@@ -87,7 +87,11 @@ export class Pipeline implements Client {
       this.queue,
       { records: this.dispatch.batchRecords * sink.lanes, bytes: Math.min(batchBytes * sink.lanes, options.buffer.maxBytes / 2) },
       // Waiting only helps while the API answers and a request is under way.
-      () => options.buffer.backpressure && this.dispatch.healthy && this.state === 'open' && !this.dispatch.fatal && this.dispatch.busy(),
+      () => this.mayWait() && this.dispatch.busy(),
+      // A source that can wait is over the mark between two requests: the backlog goes now.
+      () => {
+        if (this.mayWait()) this.dispatch.sendBacklog();
+      },
     );
     this.intake = new Intake({
       levels: hooks.levels ?? levelMapFor(options.levels),
@@ -145,6 +149,11 @@ export class Pipeline implements Client {
       if (dropped.length > 0) this.undeliverable.add(dropped, 'overflow');
     }
     this.dispatch.schedule(now);
+  }
+
+  /** A waiting source is answered by the API: it is up, open, and the key is good (and backpressure is on). */
+  private mayWait(): boolean {
+    return this.options.buffer.backpressure && this.dispatch.healthy && this.state === 'open' && !this.dispatch.fatal;
   }
 
   backlogged(): boolean {
