@@ -44,8 +44,8 @@ export async function pipe(options: ResolvedOptions, flags: PipeOptions): Promis
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   // readline hands a whole chunk's lines over in one go, as microtasks: without a turn of the
-  // event loop now and then, the client's timers (the next batch) wait behind them, and between
-  // two requests, when backpressure has let go, a chunk could overflow a small buffer.
+  // event loop now and then, the client's timers (the next batch, a retry) and a signal wait
+  // behind them. (A small buffer is kept from overflowing by capacity(), not by these turns.)
   const TURN_EVERY_CHARS = 16 * 1024;
   let sinceTurn = 0;
   try {
