@@ -8,8 +8,11 @@
  * exception, and never the key in a message. Fixed seed (FUZZ_SEED);
  * FUZZ_RUNS for longer runs.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, LogferryError, parseOptions, type ClientOptions } from '@logferry/core';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
@@ -24,6 +27,10 @@ const PATHS = [
   'spool.maxBytes', 'levels', 'stale', 'handleSignals', 'allowInsecure', 'exitTimeoutMs', 'onError', 'worker', 'pinoWillSendConfig',
 ] as const;
 const TOP_FIELDS = new Set(PATHS.map((p) => p.split('.')[0]));
+
+/** A spool path the fuzz makes up is created under here, not in the checkout. */
+const scratch = mkdtempSync(join(tmpdir(), 'logferry-fuzz-options-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const secret = fc.string({ minLength: 4, maxLength: 24 }).map((s) => `fuzzkey-${s}`);
 const wildValue = fc.oneof(
@@ -80,6 +87,8 @@ const optionsInput = fc
         setPath(input, edit.path === '' ? name : `${edit.path}.${name}`, edit.value);
       }
     }
+    const spool = input.spool as { path?: unknown } | undefined;
+    if (typeof spool === 'object' && spool !== null && typeof spool.path === 'string') spool.path = join(scratch, spool.path);
     // The key is a key only where the input holds it as one; elsewhere (an unknown option's name, say, with no key option) it is just text.
     const sink = input.sink as { apiKey?: unknown; clientKey?: unknown } | undefined;
     const isKey = typeof sink === 'object' && sink !== null && (sink.apiKey === key || sink.clientKey === key);
