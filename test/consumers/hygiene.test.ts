@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { consumerApp, publishablePackages, run, type ConsumerApp } from './support/consumerApp.js';
+import { consumerApp, publishablePackages, ROOT, run, type ConsumerApp } from './support/consumerApp.js';
 
 /*
  * What a user sees of each tarball: publint and @arethetypeswrong/cli clean, and every
@@ -82,6 +82,9 @@ describe('every tarball, as published', () => {
         const missing = named.map((f) => f.replace(/^\.\//, '')).filter((f) => !files.has(f));
         expect(missing).toEqual([]);
         expect(files.has('README.md')).toBe(true);
+        // package.json says MIT: the tarball carries the license text, the root's own.
+        expect(files.has('LICENSE')).toBe(true);
+        expect(readFileSync(join(app.dir, 'node_modules', name, 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
         expect([...files].filter((f) => f.endsWith('.tsbuildinfo') || f.startsWith('test/'))).toEqual([]);
         // Source maps and declaration maps point into src/, which is shipped for them. (The worker
         // bundles' maps also name the sources of @logferry/core they took in: ../ of this package.)
