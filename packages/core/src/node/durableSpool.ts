@@ -9,10 +9,10 @@ import { FUTURE_WINDOW_MS, PAST_WINDOW_MS } from '../record/timeWindow.js';
 import { spoolLine, type SpoolEntry } from './spool.js';
 import type { LinePosition } from './spoolCheckpoint.js';
 import { leftSegments, LineReader, livePathOf, lockPathOf, Segment, segmentBytes, segmentPath, type ReadLine } from './spoolSegments.js';
-import { lockHeld, SpoolLock } from './spoolLock.js';
+import { lockHeld, removeLock, SpoolLock } from './spoolLock.js';
 import { builtin } from './builtin.js';
 
-const { existsSync, fsync, fsyncSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } = builtin('node:fs');
+const { existsSync, fsync, fsyncSync, mkdirSync, readdirSync, renameSync, statSync } = builtin('node:fs');
 
 const { SonicBoom } = sonicBoom;
 type SonicBoom = InstanceType<typeof SonicBoom>;
@@ -180,8 +180,8 @@ export class DurableSpool implements RecordJournal {
         if (!name.startsWith(prefix) || !name.endsWith('.live') || name === `${prefix}${this.proc}.live`) continue;
         const file = `${dir}/${name}`;
         if (lockHeld(file).held) alive = true;
-        // A dead process's: its segments are drained like any other's; the file goes.
-        else rmSync(file, { force: true });
+        // A dead process's: its segments are drained like any other's; its lock goes.
+        else removeLock(file);
       }
     } catch {
       return alive;
