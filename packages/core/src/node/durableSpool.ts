@@ -8,11 +8,11 @@ import { restamp } from '../record/restamp.js';
 import { FUTURE_WINDOW_MS, PAST_WINDOW_MS } from '../record/timeWindow.js';
 import { spoolLine, type SpoolEntry } from './spool.js';
 import type { LinePosition } from './spoolCheckpoint.js';
-import { leftSegments, LineReader, livePathOf, lockPathOf, Segment, segmentBytes, segmentPath, type ReadLine } from './spoolSegments.js';
-import { lockHeld, removeLock, SpoolLock } from './spoolLock.js';
+import { leftSegments, LineReader, livePathOf, liveWriters, lockPathOf, Segment, segmentBytes, segmentPath, type ReadLine } from './spoolSegments.js';
+import { SpoolLock } from './spoolLock.js';
 import { builtin } from './builtin.js';
 
-const { existsSync, fsync, fsyncSync, mkdirSync, readdirSync, renameSync, statSync } = builtin('node:fs');
+const { existsSync, fsync, fsyncSync, mkdirSync, renameSync, statSync } = builtin('node:fs');
 
 const { SonicBoom } = sonicBoom;
 type SonicBoom = InstanceType<typeof SonicBoom>;
@@ -169,24 +169,9 @@ export class DurableSpool implements RecordJournal {
     }
   }
 
-  /** Whether another live process shares the path; removes the live locks of dead ones. */
+  /** Whether another live process shares the path (removes the live locks of dead ones). */
   private othersAlive(): boolean {
-    let alive = false;
-    const { path } = this.options;
-    const dir = dirname(path);
-    const prefix = `${path.slice(dir.length + 1)}.`;
-    try {
-      for (const name of readdirSync(dir)) {
-        if (!name.startsWith(prefix) || !name.endsWith('.live') || name === `${prefix}${this.proc}.live`) continue;
-        const file = `${dir}/${name}`;
-        if (lockHeld(file).held) alive = true;
-        // A dead process's: its segments are drained like any other's; its lock goes.
-        else removeLock(file);
-      }
-    } catch {
-      return alive;
-    }
-    return alive;
+    return liveWriters(this.options.path, this.proc).length > 0;
   }
 
   attach(host: JournalHost): void {

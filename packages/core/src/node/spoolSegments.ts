@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { SpoolCheckpoint } from './spoolCheckpoint.js';
-import { lockHeld } from './spoolLock.js';
+import { lockHeld, removeLock } from './spoolLock.js';
 import { toEntry, type SpoolEntry } from './spool.js';
 import { builtin } from './builtin.js';
 
@@ -53,6 +53,31 @@ export class Segment {
     rmSync(this.path, { force: true });
     this.checkpoint.remove();
   }
+}
+
+/**
+ * The pids of the live processes that share the spool at `path` (each holds
+ * `<path>.<proc>.live`), but `except` (a caller's own proc id); the live locks
+ * of dead ones are removed (their segments are drained like any other's).
+ */
+export function liveWriters(path: string, except?: string): number[] {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  const pids: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return pids;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.live') || name === `${prefix}${except ?? ''}.live`) continue;
+    const file = join(dir, name);
+    const state = lockHeld(file);
+    if (state.held) pids.push(state.pid);
+    else removeLock(file);
+  }
+  return pids;
 }
 
 /** Segments that earlier processes left and no live process still writes, oldest first. */
