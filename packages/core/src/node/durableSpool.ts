@@ -8,11 +8,25 @@ import { restamp } from '../record/restamp.js';
 import { FUTURE_WINDOW_MS, PAST_WINDOW_MS } from '../record/timeWindow.js';
 import { spoolLine, type SpoolEntry } from './spool.js';
 import type { LinePosition } from './spoolCheckpoint.js';
-import { leftSegments, LineReader, livePathOf, liveWriters, lockPathOf, Segment, segmentBytes, segmentPath, type ReadLine } from './spoolSegments.js';
+import { SpoolCheckpoint } from './spoolCheckpoint.js';
+import {
+  leftSegments,
+  LineReader,
+  livePathOf,
+  liveWriters,
+  lockPathOf,
+  readReplayOffset,
+  replayingPathOf,
+  replayOffsetPathOf,
+  Segment,
+  segmentBytes,
+  segmentPath,
+  type ReadLine,
+} from './spoolSegments.js';
 import { SpoolLock } from './spoolLock.js';
 import { builtin } from './builtin.js';
 
-const { existsSync, fsync, fsyncSync, mkdirSync, renameSync, statSync } = builtin('node:fs');
+const { existsSync, fsync, fsyncSync, mkdirSync, renameSync, rmSync, statSync } = builtin('node:fs');
 
 const { SonicBoom } = sonicBoom;
 type SonicBoom = InstanceType<typeof SonicBoom>;
@@ -128,6 +142,7 @@ export class DurableSpool implements RecordJournal {
     if (lock instanceof SpoolLock) {
       this.lock = lock;
       this.left = leftSegments(path);
+      this.adoptReplaying();
       this.adoptDefaultFile();
     } else if (lock.heldBy === -1) {
       this.left = [];
@@ -148,6 +163,44 @@ export class DurableSpool implements RecordJournal {
   }
 
   /**
+   * What an interrupted replaySpool left (`<path>.replaying`, and its offset:
+   * everything before it was acknowledged), made a segment whose checkpoint
+   * starts at that offset, so it drains from there like any other. Safe to
+   * take: replaySpool holds the drain lock while it sends, and this process
+   * holds it now, so no replay is still at it. The checkpoint is written before
+   * the rename: a crash between the two leaves the file to adopt again (and a
+   * checkpoint nobody reads), never a segment read from its start. Not while
+   * another live process shares the path (it may have the file open).
+   */
+  private adoptReplaying(): void {
+    const { path } = this.options;
+    const working = replayingPathOf(path);
+    if (!existsSync(working) || this.othersAlive()) return;
+    try {
+      const stat = statSync(working);
+      const offset = readReplayOffset(path);
+      if (offset < stat.size) {
+        const target = segmentPath(path, stat.mtimeMs, this.proc, ++this.segmentsMade);
+        SpoolCheckpoint.startingAt(`${target}.ack`, offset);
+        renameSync(working, target);
+        this.insertLeft(new Segment(target, stat.size));
+      } else {
+        // All of it acknowledged: the replay died before it removed the file.
+        rmSync(working, { force: true });
+      }
+      rmSync(replayOffsetPathOf(path), { force: true });
+    } catch {
+      // Gone meanwhile, or not ours to move: left for a later start.
+    }
+  }
+
+  /** Into the earlier processes' segments, oldest first (by when the file was last written). */
+  private insertLeft(segment: Segment): void {
+    const i = this.left.findIndex((s) => s.path > segment.path);
+    this.left.splice(i === -1 ? this.left.length : i, 0, segment);
+  }
+
+  /**
    * The default mode's file (what an earlier process could not deliver),
    * renamed into a segment so it drains like one. Not while another live
    * process shares the path: it may be appending to that file.
@@ -158,12 +211,9 @@ export class DurableSpool implements RecordJournal {
     try {
       const stat = statSync(path);
       if (stat.size === 0) return;
-      const target = segmentPath(path, stat.mtimeMs, this.proc, 0);
+      const target = segmentPath(path, stat.mtimeMs, this.proc, ++this.segmentsMade);
       renameSync(path, target);
-      const segment = new Segment(target, stat.size);
-      // Oldest first: by the time the file was last written.
-      const i = this.left.findIndex((s) => s.path > target);
-      this.left.splice(i === -1 ? this.left.length : i, 0, segment);
+      this.insertLeft(new Segment(target, stat.size));
     } catch {
       // Gone meanwhile, or not ours to move: left for a later start.
     }

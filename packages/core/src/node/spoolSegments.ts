@@ -4,7 +4,7 @@ import { lockHeld, removeLock } from './spoolLock.js';
 import { toEntry, type SpoolEntry } from './spool.js';
 import { builtin } from './builtin.js';
 
-const { closeSync, fstatSync, openSync, readdirSync, readSync, rmSync, statSync } = builtin('node:fs');
+const { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } = builtin('node:fs');
 
 /**
  * A spool's files, all next to `spool.path`:
@@ -13,12 +13,39 @@ const { closeSync, fstatSync, openSync, readdirSync, readSync, rmSync, statSync 
  *   <path>.<ts>-<proc>-<n>.seg      a segment: NDJSON spool entries, written by process <proc>
  *   <path>.<ts>-<proc>-<n>.seg.ack  its checkpoint (see SpoolCheckpoint)
  *   <path>.<proc>.live              held while process <proc> writes its segments
+ *   <path>.replaying                what replaySpool is sending (the default mode's file, renamed)
+ *   <path>.replaying.offset         its progress: every line before this byte is acknowledged
  * `<ts>` (13 digits, ms) and `<n>` sort segments oldest first.
  */
 const SEGMENT = /^(\d{13})-([a-z0-9]+)-(\d{6})\.seg$/;
 
 export function lockPathOf(path: string): string {
   return `${path}.lock`;
+}
+
+export function replayingPathOf(path: string): string {
+  return `${path}.replaying`;
+}
+
+export function replayOffsetPathOf(path: string): string {
+  return `${replayingPathOf(path)}.offset`;
+}
+
+/** A replay's offset file: the byte before which everything is acknowledged (0 when missing or unreadable: sent again, never skipped). */
+export function readReplayOffset(path: string): number {
+  try {
+    const value = Number(readFileSync(replayOffsetPathOf(path), 'utf8'));
+    return Number.isSafeInteger(value) && value > 0 ? value : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Saves a replay's offset: a temporary file renamed over it, so a kill leaves the old offset or the new one. */
+export function writeReplayOffset(path: string, offset: number): void {
+  const file = replayOffsetPathOf(path);
+  writeFileSync(`${file}.tmp`, String(offset), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
 
 export function livePathOf(path: string, proc: string): string {
