@@ -266,10 +266,10 @@ export class DurableSpool implements RecordJournal {
     this.options.counters.journaled++;
     const host = this.host;
     if (this.spilled > 0 || this.peeked || this.left.length > 0 || this.leftReader || (host !== undefined && host.room() < record.bytes)) {
-      if (this.spilled === 0) {
-        this.spillSeq = record.seq;
-        this.spillAt = { segment, ordinal, end: end - bytes };
-      }
+      // The oldest record still waiting keeps its seq (flush waits for it): one read back that found no room
+      // (peeked) may still wait, and the reader that read it is right before this one: it reads on from there.
+      if (this.spillSeq === Infinity) this.spillSeq = record.seq;
+      if (this.spilled === 0 && !this.spillReader) this.spillAt = { segment, ordinal, end: end - bytes };
       this.spilled++;
       return false;
     }
@@ -529,8 +529,10 @@ export class DurableSpool implements RecordJournal {
     this.spillReader?.reader.close();
     this.lock?.release();
     this.live?.release();
-    const unread = this.spilled;
+    // A record of this process's read back but waiting for room in the buffer is unread too (it stays on disk).
+    const unread = this.spilled + (this.peeked?.found.own ? 1 : 0);
     this.spilled = 0;
+    this.peeked = undefined;
     return unread;
   }
 }
