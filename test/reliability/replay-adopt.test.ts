@@ -59,6 +59,17 @@ describe('an interrupted replaySpool is adopted by the next transport', () => {
     }, 240_000);
   }
 
+  it('an offset file left without its .replaying file (a kill between the two removals) does not skip the head of the next spool file', async () => {
+    const emu = await res.emulator();
+    const path = join(res.tmpDir(), 'app.spool');
+    writeSpool(path, 100);
+    writeFileSync(`${path}.replaying.offset`, '1000000');
+    const result = await replaySpool({ path, sink: { type: 'datamix', apiKey: API_KEY, url: emu.url }, retry: { ...FAST_RETRY } });
+    expect(result).toMatchObject({ delivered: 100, incomplete: false });
+    expect(head(missingOf(receivedSeqs(emu), 100))).toBe('[]');
+    expect(readdirSync(join(path, '..'))).toEqual([]);
+  }, 60_000);
+
   it('replaySpool while a transport holds the drain lock, or while another process shares the path: LOGFERRY_SPOOL naming it, nothing sent, the file left; once they stop it replays', async () => {
     const emu = await res.emulator();
     const path = join(res.tmpDir(), 'app.spool');
