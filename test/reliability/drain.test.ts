@@ -4,7 +4,7 @@
  * path do not both drain it (the second says so once and delivers its own
  * records); and the default mode's spool file is drained on start too.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '@logferry/core';
@@ -16,10 +16,11 @@ const res = useResources();
 
 const DRAINED_BY_OTHER = 'is being drained by another process';
 
-/** The pid in a lock file, if it is there and readable. */
-function lockPid(file: string): number | undefined {
+/** The pid of a lock's holder (the one file in the lock directory), if it is there and readable. */
+function lockPid(lock: string): number | undefined {
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }).pid;
+    const [holder] = readdirSync(lock);
+    return holder === undefined ? undefined : (JSON.parse(readFileSync(join(lock, holder), 'utf8')) as { pid?: number }).pid;
   } catch {
     return undefined;
   }
@@ -93,6 +94,35 @@ describe('drain on start', () => {
     expect(emu.datamix.received).toBe(report.total);
     expect(segmentsOf(path)).toEqual([]);
     expect(readdirSync(join(path, '..'))).toEqual([]);
+  }, 240_000);
+
+  it('two processes started at the same moment on a spool a killed process left: one takes the stale lock and drains, the other says so; the union arrives exactly once', async () => {
+    const emu = await res.emulator();
+    const dir = res.tmpDir();
+    const path = join(dir, 'spool', 'app.spool');
+    await killWithSpooled(res, emu, 'pino', path, COUNT);
+    expect(existsSync(`${path}.lock`), 'the killed app left its (stale) lock').toBe(true);
+
+    const options = durableOptions(emu, path);
+    const go = join(dir, 'go');
+    const a = res.spawn('durable-child.mjs', { logger: 'client', options, count: 2000, from: 100_000, then: 'flush', startFile: go });
+    const b = res.spawn('durable-child.mjs', { logger: 'client', options, count: 2000, from: 200_000, then: 'flush', startFile: go });
+    await Promise.all([a.line('ready'), b.line('ready')]);
+    writeFileSync(go, '');
+    const [aLine, bLine] = await Promise.all([a.line('flushed', 120_000), b.line('flushed', 120_000)]);
+    expect((await exitWithin(a, 60_000)).code, a.stderr()).toBe(0);
+    expect((await exitWithin(b, 60_000)).code, b.stderr()).toBe(0);
+
+    const stats = [aLine, bLine].map((line) => JSON.parse(line.slice('flushed '.length)) as Record<string, number>);
+    expect(stats.map((s) => s.drained).sort((x, y) => (x ?? 0) - (y ?? 0)), 'drained by each').toEqual([0, COUNT]);
+    const told = [a, b].map((p) => p.stderr().split(DRAINED_BY_OTHER).length - 1);
+    expect(told.sort(), `${a.stderr()} / ${b.stderr()}`).toEqual([0, 1]);
+    const report = onceReport(receivedSeqs(emu), [[0, COUNT], [100_000, 2000], [200_000, 2000]]);
+    expect(report.duplicates, 'records sent by both').toBe('[]');
+    expect(report.missing).toBe('[]');
+    expect(emu.datamix.received).toBe(report.total);
+    expect(readdirSync(join(path, '..'))).toEqual([]);
+    expect(violationsExcept(emu)).toEqual([]);
   }, 240_000);
 
   it('default mode: what a process could not deliver (its spool file) is drained by the next start', async () => {

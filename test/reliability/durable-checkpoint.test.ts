@@ -4,7 +4,7 @@
  * saved and loaded; the lock (stale when its process is gone); and the line
  * reader over a file that grows and ends in a torn line.
  */
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -82,13 +82,22 @@ describe('SpoolLock', () => {
     expect(SpoolLock.acquire(path, 'b')).toEqual({ heldBy: process.pid });
     (first as SpoolLock).release();
     expect(lockHeld(path).held).toBe(false);
-    // A dead process's lock: a pid no process can have.
-    writeFileSync(path, JSON.stringify({ pid: 2 ** 31 - 2, id: 'dead' }));
+    // A dead process's lock: a pid no process can have (as a lock directory, and as an earlier version's plain file).
+    mkdirSync(path);
+    writeFileSync(join(path, 'dead'), JSON.stringify({ pid: 2 ** 31 - 2, id: 'dead' }));
     expect(lockHeld(path).held).toBe(false);
     const taken = SpoolLock.acquire(path, 'c');
     expect(taken).toBeInstanceOf(SpoolLock);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ pid: process.pid, id: 'c' });
+    expect(readdirSync(path)).toEqual(['c']);
+    expect(JSON.parse(readFileSync(join(path, 'c'), 'utf8'))).toEqual({ pid: process.pid, id: 'c' });
+    expect(SpoolLock.acquire(path, 'd')).toEqual({ heldBy: process.pid });
     (taken as SpoolLock).release();
+    expect(existsSync(path)).toBe(false);
+    writeFileSync(path, JSON.stringify({ pid: 2 ** 31 - 2, id: 'dead' }));
+    const overFile = SpoolLock.acquire(path, 'e');
+    expect(overFile).toBeInstanceOf(SpoolLock);
+    expect(lockHeld(path)).toEqual({ held: true, pid: process.pid });
+    (overFile as SpoolLock).release();
     expect(existsSync(path)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A property test of the pipeline against a simple model: whatever sequence of
  * logging, injected faults, flushes and restarts (close, new client on the same
- * spool, replay the spool) happens, every record logged reaches the server
+ * spool, replay the spool before it or, refused, while it drains) happens, every record logged reaches the server
  * exactly once, either directly or through the spool and a replay.
  */
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ type Command =
   | { kind: 'fail' }
   | { kind: 'reset'; when: 'before' | 'after' }
   | { kind: 'flush' }
-  | { kind: 'restart' };
+  | { kind: 'restart'; replay: 'before' | 'after' };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 1, max: 60 }).map((count): Command => ({ kind: 'log', count })) },
@@ -27,7 +27,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<Command>({ kind: 'fail' }) },
   { weight: 2, arbitrary: fc.constantFrom<'before' | 'after'>('before', 'after').map((when): Command => ({ kind: 'reset', when })) },
   { weight: 2, arbitrary: fc.constant<Command>({ kind: 'flush' }) },
-  { weight: 1, arbitrary: fc.constant<Command>({ kind: 'restart' }) },
+  { weight: 1, arbitrary: fc.constantFrom<'before' | 'after'>('before', 'after').map((replay): Command => ({ kind: 'restart', replay })) },
 );
 
 function options(emu: Emulator, spoolPath: string): LogferryOptionsInput {
@@ -84,6 +84,15 @@ describe('pipeline model: log / fail / reset / flush / restart', () => {
           if (r.incomplete || r.skippedLines !== 0 || r.rejected !== 0) problems.push(`replay: ${JSON.stringify(r)}`);
         };
 
+        const replayRefused = async (): Promise<void> => {
+          const refused = await replaySpool(replayOptions(emu, spoolPath)).then(
+            (r) => `not refused: ${JSON.stringify(r)}`,
+            (error: { code?: string; message?: string }) => (error.code === 'LOGFERRY_SPOOL' && /is being drained by another process/.test(error.message ?? '') ? undefined : `${error.code}: ${error.message}`),
+          );
+          // No file to replay is no refusal either: then there was nothing to send.
+          if (refused !== undefined && !refused.startsWith('not refused: {"delivered":0,')) problems.push(`replay while a client drains: ${refused}`);
+        };
+
         let client = createClient(options(emu, spoolPath), { exitHooks: false });
         try {
           for (const cmd of commands) {
@@ -102,8 +111,10 @@ describe('pipeline model: log / fail / reset / flush / restart', () => {
                 break;
               case 'restart':
                 await closeAndCheck(client);
+                if (cmd.replay === 'before') await replay();
                 client = createClient(options(emu, spoolPath), { exitHooks: false });
-                await replay();
+                // The new client drains the spool; a replay meanwhile is refused (it holds the drain lock), sending nothing.
+                if (cmd.replay === 'after') await replayRefused();
                 break;
             }
           }

@@ -8,11 +8,25 @@ import { restamp } from '../record/restamp.js';
 import { FUTURE_WINDOW_MS, PAST_WINDOW_MS } from '../record/timeWindow.js';
 import { spoolLine, type SpoolEntry } from './spool.js';
 import type { LinePosition } from './spoolCheckpoint.js';
-import { leftSegments, LineReader, livePathOf, lockPathOf, Segment, segmentBytes, segmentPath, type ReadLine } from './spoolSegments.js';
-import { lockHeld, SpoolLock } from './spoolLock.js';
+import { SpoolCheckpoint } from './spoolCheckpoint.js';
+import {
+  leftSegments,
+  LineReader,
+  livePathOf,
+  liveWriters,
+  lockPathOf,
+  readReplayOffset,
+  replayingPathOf,
+  replayOffsetPathOf,
+  Segment,
+  segmentBytes,
+  segmentPath,
+  type ReadLine,
+} from './spoolSegments.js';
+import { SpoolLock } from './spoolLock.js';
 import { builtin } from './builtin.js';
 
-const { existsSync, fsync, fsyncSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } = builtin('node:fs');
+const { existsSync, fsync, fsyncSync, mkdirSync, renameSync, rmSync, statSync } = builtin('node:fs');
 
 const { SonicBoom } = sonicBoom;
 type SonicBoom = InstanceType<typeof SonicBoom>;
@@ -128,6 +142,7 @@ export class DurableSpool implements RecordJournal {
     if (lock instanceof SpoolLock) {
       this.lock = lock;
       this.left = leftSegments(path);
+      this.adoptReplaying();
       this.adoptDefaultFile();
     } else if (lock.heldBy === -1) {
       this.left = [];
@@ -148,6 +163,44 @@ export class DurableSpool implements RecordJournal {
   }
 
   /**
+   * What an interrupted replaySpool left (`<path>.replaying`, and its offset:
+   * everything before it was acknowledged), made a segment whose checkpoint
+   * starts at that offset, so it drains from there like any other. Safe to
+   * take: replaySpool holds the drain lock while it sends, and this process
+   * holds it now, so no replay is still at it. The checkpoint is written before
+   * the rename: a crash between the two leaves the file to adopt again (and a
+   * checkpoint nobody reads), never a segment read from its start. Not while
+   * another live process shares the path (it may have the file open).
+   */
+  private adoptReplaying(): void {
+    const { path } = this.options;
+    const working = replayingPathOf(path);
+    if (!existsSync(working) || this.othersAlive()) return;
+    try {
+      const stat = statSync(working);
+      const offset = readReplayOffset(path);
+      if (offset < stat.size) {
+        const target = segmentPath(path, stat.mtimeMs, this.proc, ++this.segmentsMade);
+        SpoolCheckpoint.startingAt(`${target}.ack`, offset);
+        renameSync(working, target);
+        this.insertLeft(new Segment(target, stat.size));
+      } else {
+        // All of it acknowledged: the replay died before it removed the file.
+        rmSync(working, { force: true });
+      }
+      rmSync(replayOffsetPathOf(path), { force: true });
+    } catch {
+      // Gone meanwhile, or not ours to move: left for a later start.
+    }
+  }
+
+  /** Into the earlier processes' segments, oldest first (by when the file was last written). */
+  private insertLeft(segment: Segment): void {
+    const i = this.left.findIndex((s) => s.path > segment.path);
+    this.left.splice(i === -1 ? this.left.length : i, 0, segment);
+  }
+
+  /**
    * The default mode's file (what an earlier process could not deliver),
    * renamed into a segment so it drains like one. Not while another live
    * process shares the path: it may be appending to that file.
@@ -158,35 +211,17 @@ export class DurableSpool implements RecordJournal {
     try {
       const stat = statSync(path);
       if (stat.size === 0) return;
-      const target = segmentPath(path, stat.mtimeMs, this.proc, 0);
+      const target = segmentPath(path, stat.mtimeMs, this.proc, ++this.segmentsMade);
       renameSync(path, target);
-      const segment = new Segment(target, stat.size);
-      // Oldest first: by the time the file was last written.
-      const i = this.left.findIndex((s) => s.path > target);
-      this.left.splice(i === -1 ? this.left.length : i, 0, segment);
+      this.insertLeft(new Segment(target, stat.size));
     } catch {
       // Gone meanwhile, or not ours to move: left for a later start.
     }
   }
 
-  /** Whether another live process shares the path; removes the live locks of dead ones. */
+  /** Whether another live process shares the path (removes the live locks of dead ones). */
   private othersAlive(): boolean {
-    let alive = false;
-    const { path } = this.options;
-    const dir = dirname(path);
-    const prefix = `${path.slice(dir.length + 1)}.`;
-    try {
-      for (const name of readdirSync(dir)) {
-        if (!name.startsWith(prefix) || !name.endsWith('.live') || name === `${prefix}${this.proc}.live`) continue;
-        const file = `${dir}/${name}`;
-        if (lockHeld(file).held) alive = true;
-        // A dead process's: its segments are drained like any other's; the file goes.
-        else rmSync(file, { force: true });
-      }
-    } catch {
-      return alive;
-    }
-    return alive;
+    return liveWriters(this.options.path, this.proc).length > 0;
   }
 
   attach(host: JournalHost): void {
@@ -231,10 +266,10 @@ export class DurableSpool implements RecordJournal {
     this.options.counters.journaled++;
     const host = this.host;
     if (this.spilled > 0 || this.peeked || this.left.length > 0 || this.leftReader || (host !== undefined && host.room() < record.bytes)) {
-      if (this.spilled === 0) {
-        this.spillSeq = record.seq;
-        this.spillAt = { segment, ordinal, end: end - bytes };
-      }
+      // The oldest record still waiting keeps its seq (flush waits for it): one read back that found no room
+      // (peeked) may still wait, and the reader that read it is right before this one: it reads on from there.
+      if (this.spillSeq === Infinity) this.spillSeq = record.seq;
+      if (this.spilled === 0 && !this.spillReader) this.spillAt = { segment, ordinal, end: end - bytes };
       this.spilled++;
       return false;
     }
@@ -494,8 +529,10 @@ export class DurableSpool implements RecordJournal {
     this.spillReader?.reader.close();
     this.lock?.release();
     this.live?.release();
-    const unread = this.spilled;
+    // A record of this process's read back but waiting for room in the buffer is unread too (it stays on disk).
+    const unread = this.spilled + (this.peeked?.found.own ? 1 : 0);
     this.spilled = 0;
+    this.peeked = undefined;
     return unread;
   }
 }

@@ -1,13 +1,15 @@
 import { createClientFromResolved } from './createClient.js';
-import type { LogferryError } from '../errors/logferryError.js';
+import { LogferryError } from '../errors/logferryError.js';
 import { parseOptions } from '../options/options.js';
 import type { LogRecord } from '../record/record.js';
 import { readSpool } from './spool.js';
 import { builtin } from './builtin.js';
 import { countLines } from './countLines.js';
+import { SpoolLock } from './spoolLock.js';
+import { liveWriters, lockPathOf, readReplayOffset, replayingPathOf, replayOffsetPathOf, writeReplayOffset } from './spoolSegments.js';
 
 // Not `import ... from 'node:fs'`: an ES import of node:fs also loads fs/promises (and readline) in every worker.
-const { existsSync, readFileSync, renameSync, rmSync, writeFileSync } = builtin('node:fs');
+const { existsSync, renameSync, rmSync } = builtin('node:fs');
 
 export interface ReplayResult {
   /** Records the API accepted during this replay. */
@@ -42,8 +44,13 @@ export interface ReplayProgress {
  * message). Progress is saved after every acknowledged batch, so a replay that
  * dies resumes where it stopped and never re-sends what was acknowledged.
  *
- * The spool is first renamed to `<path>.replaying`, so a process still writing
- * to `<path>` starts a fresh file; `<path>.replaying.offset` holds the progress.
+ * The spool is first renamed to `<path>.replaying`; `<path>.replaying.offset`
+ * holds the progress. A replay holds the spool's drain lock (`<path>.lock`)
+ * while it runs, as a transport that drains the path on start does: a replay
+ * and a transport never both send one file. A replay killed part-way is
+ * resumed by the next replay, or adopted by the next transport started on the
+ * path, from its offset. It refuses (LOGFERRY_SPOOL, nothing sent) while
+ * another process holds the lock or still shares the path.
  */
 export async function replaySpool(
   input: { path: string; onError?: (error: LogferryError) => void; onProgress?: (progress: ReplayProgress) => void } & Record<string, unknown>,
@@ -53,13 +60,53 @@ export async function replaySpool(
   const options = { ...base, stale: 'restamp' as const, spool: undefined, exitTimeoutMs: Math.max(base.exitTimeoutMs, 30_000) };
   options.sink = options.sink.type === 'datamix' ? { ...options.sink, sessions: 1 } : options.sink;
 
-  const working = `${path}.replaying`;
-  const offsetFile = `${working}.offset`;
-  if (!existsSync(working)) {
-    if (!existsSync(path)) return { delivered: 0, rejected: 0, skippedLines: 0, incomplete: false, restamped: 0, rejectedReasons: {} };
-    renameSync(path, working);
+  const working = replayingPathOf(path);
+  const nothing: ReplayResult = { delivered: 0, rejected: 0, skippedLines: 0, incomplete: false, restamped: 0, rejectedReasons: {} };
+  if (!existsSync(working) && !existsSync(path)) return nothing;
+  const lock = takeDrainLock(path);
+  try {
+    if (!existsSync(working)) {
+      if (!existsSync(path)) return nothing;
+      // An offset counts only with its file: a new .replaying starts from 0.
+      rmSync(replayOffsetPathOf(path), { force: true });
+      renameSync(path, working);
+    }
+    return await replayFile(path, options, onError, onProgress);
+  } finally {
+    lock.release();
   }
-  let acknowledged = existsSync(offsetFile) ? Number(readFileSync(offsetFile, 'utf8')) || 0 : 0;
+}
+
+/** The drain lock, or a LOGFERRY_SPOOL error naming who has the spool. */
+function takeDrainLock(path: string): SpoolLock {
+  const id = `replay${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 6).toString(36)}`;
+  const lock = SpoolLock.acquire(lockPathOf(path), id);
+  if (!(lock instanceof SpoolLock)) {
+    const who = lock.heldBy ? ` (pid ${lock.heldBy})` : '';
+    throw new LogferryError(
+      'LOGFERRY_SPOOL',
+      `spool.path ${path} is being drained by another process${who}, a transport started on it or another replay: that process sends these records; nothing was replayed`,
+    );
+  }
+  const writers = liveWriters(path);
+  if (writers.length > 0) {
+    lock.release();
+    throw new LogferryError(
+      'LOGFERRY_SPOOL',
+      `spool.path ${path} is in use by a running process (pid ${writers.join(', ')}), which may still write to it: replay it once that process has stopped (or start the transport again, which drains it); nothing was replayed`,
+    );
+  }
+  return lock;
+}
+
+async function replayFile(
+  path: string,
+  options: Parameters<typeof createClientFromResolved>[0],
+  onError: ((error: LogferryError) => void) | undefined,
+  onProgress: ((progress: ReplayProgress) => void) | undefined,
+): Promise<ReplayResult> {
+  const working = replayingPathOf(path);
+  let acknowledged = readReplayOffset(path);
   const total = onProgress ? countLines(working, acknowledged) : 0;
   let done = 0;
 
@@ -83,7 +130,7 @@ export async function replaySpool(
       for (const r of records) ends.delete(r.seq);
       if (end !== undefined && end > acknowledged) {
         acknowledged = end;
-        writeFileSync(offsetFile, String(end));
+        writeReplayOffset(path, end);
       }
       done += records.length;
       if (onProgress) {
@@ -114,7 +161,7 @@ export async function replaySpool(
   const incomplete = failed || stats.dropped > 0;
   if (!incomplete) {
     rmSync(working, { force: true });
-    rmSync(offsetFile, { force: true });
+    rmSync(replayOffsetPathOf(path), { force: true });
   }
   const result: ReplayResult = {
     delivered: stats.delivered,

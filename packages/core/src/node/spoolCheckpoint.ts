@@ -34,6 +34,19 @@ export class SpoolCheckpoint {
 
   constructor(readonly path: string) {}
 
+  /**
+   * Saves a checkpoint that says everything before byte `offset` is
+   * acknowledged (the lines after it are numbered from 0): for a file whose
+   * progress was kept as one offset (an interrupted replaySpool's).
+   */
+  static startingAt(path: string, offset: number): SpoolCheckpoint {
+    const checkpoint = new SpoolCheckpoint(path);
+    checkpoint.prefixEnd = offset;
+    checkpoint.dirty = true;
+    checkpoint.save();
+    return checkpoint;
+  }
+
   static load(path: string): SpoolCheckpoint {
     const checkpoint = new SpoolCheckpoint(path);
     let value: Partial<CheckpointFile>;

@@ -1,10 +1,10 @@
 import { basename, dirname, join } from 'node:path';
 import { SpoolCheckpoint } from './spoolCheckpoint.js';
-import { lockHeld } from './spoolLock.js';
+import { lockHeld, removeLock } from './spoolLock.js';
 import { toEntry, type SpoolEntry } from './spool.js';
 import { builtin } from './builtin.js';
 
-const { closeSync, fstatSync, openSync, readdirSync, readSync, rmSync, statSync } = builtin('node:fs');
+const { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } = builtin('node:fs');
 
 /**
  * A spool's files, all next to `spool.path`:
@@ -13,12 +13,39 @@ const { closeSync, fstatSync, openSync, readdirSync, readSync, rmSync, statSync 
  *   <path>.<ts>-<proc>-<n>.seg      a segment: NDJSON spool entries, written by process <proc>
  *   <path>.<ts>-<proc>-<n>.seg.ack  its checkpoint (see SpoolCheckpoint)
  *   <path>.<proc>.live              held while process <proc> writes its segments
+ *   <path>.replaying                what replaySpool is sending (the default mode's file, renamed)
+ *   <path>.replaying.offset         its progress: every line before this byte is acknowledged
  * `<ts>` (13 digits, ms) and `<n>` sort segments oldest first.
  */
 const SEGMENT = /^(\d{13})-([a-z0-9]+)-(\d{6})\.seg$/;
 
 export function lockPathOf(path: string): string {
   return `${path}.lock`;
+}
+
+export function replayingPathOf(path: string): string {
+  return `${path}.replaying`;
+}
+
+export function replayOffsetPathOf(path: string): string {
+  return `${replayingPathOf(path)}.offset`;
+}
+
+/** A replay's offset file: the byte before which everything is acknowledged (0 when missing or unreadable: sent again, never skipped). */
+export function readReplayOffset(path: string): number {
+  try {
+    const value = Number(readFileSync(replayOffsetPathOf(path), 'utf8'));
+    return Number.isSafeInteger(value) && value > 0 ? value : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Saves a replay's offset: a temporary file renamed over it, so a kill leaves the old offset or the new one. */
+export function writeReplayOffset(path: string, offset: number): void {
+  const file = replayOffsetPathOf(path);
+  writeFileSync(`${file}.tmp`, String(offset), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
 
 export function livePathOf(path: string, proc: string): string {
@@ -53,6 +80,31 @@ export class Segment {
     rmSync(this.path, { force: true });
     this.checkpoint.remove();
   }
+}
+
+/**
+ * The pids of the live processes that share the spool at `path` (each holds
+ * `<path>.<proc>.live`), but `except` (a caller's own proc id); the live locks
+ * of dead ones are removed (their segments are drained like any other's).
+ */
+export function liveWriters(path: string, except?: string): number[] {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  const pids: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return pids;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.live') || name === `${prefix}${except ?? ''}.live`) continue;
+    const file = join(dir, name);
+    const state = lockHeld(file);
+    if (state.held) pids.push(state.pid);
+    else removeLock(file);
+  }
+  return pids;
 }
 
 /** Segments that earlier processes left and no live process still writes, oldest first. */
