@@ -41,11 +41,13 @@ function teeing(args: string[], lines: number) {
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const echoed = new Promise<void>((resolve) => {
+  const echoed = new Promise<void>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       if (stdout.split('\n').length > lines) resolve();
     });
+    // A command that ends first fails the test with what it said, rather than leaving it to time out.
+    child.on('close', (code) => reject(new Error(`exited ${code} before echoing ${lines} lines: ${stderr}`)));
   });
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, echoed, closed, stderr: () => stderr };
@@ -367,6 +369,23 @@ describe('replay', () => {
     const second = await run(['replay', spool, 'datamix', '--url', emu.url], '', { DATAMIX_API_KEY: 'test-key' });
     expect(second.code).toBe(0);
     expect(emu.datamix.records.map((r) => r.message)).toEqual(Array.from({ length: 20 }, (_, n) => `r${n}`));
+  });
+
+  it('refused while a running transport holds the spool (it drains it): exit 1, one clean line, nothing sent', async () => {
+    const spool = join(dir, 'held.spool');
+    const { child, echoed, closed } = teeing(['datamix', '--url', emu.url, '--tee', '--spool', spool], 1);
+    child.stdin.write(pinoLines(1, 'live'));
+    await echoed;
+    await emu.waitFor(() => existsSync(`${spool}.lock`));
+    writeFileSync(spool, `${JSON.stringify({ time: Date.now(), level: 'info', text: 'left by a crash' })}\n`);
+    const result = await run(['replay', spool, 'datamix', '--url', emu.url], '', { DATAMIX_API_KEY: 'test-key' });
+    expect(result.code).toBe(1);
+    expectOneCleanLine(result.stderr, 'test-key');
+    expect(result.stderr).toMatch(/LOGFERRY_SPOOL: spool\.path \S+ is being drained by another process \(pid \d+\).*nothing was replayed/);
+    expect(existsSync(spool)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await closed).toBe(0);
+    expect(emu.datamix.records.map((r) => r.message)).not.toContain('left by a crash');
   });
 
   it('rejected records: exit 1, with the top reasons in the summary', async () => {
