@@ -31,6 +31,8 @@ function run(args: string[], input = '', env: Record<string, string> = {}): Prom
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A usage error exits before reading stdin: EPIPE on the pipe is no failure (the exit code and stderr say).
+    child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
 }
@@ -38,6 +40,7 @@ function run(args: string[], input = '', env: Record<string, string> = {}): Prom
 /** The command with --tee and stdin left open: `echoed` once `lines` lines came back on stdout, `closed` with the exit code. */
 function teeing(args: string[], lines: number) {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv({ DATAMIX_API_KEY: 'test-key' }) });
+  child.stdin.on('error', () => {}); // a command that ended early: `echoed` fails the test with its output
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));

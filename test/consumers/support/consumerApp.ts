@@ -238,6 +238,8 @@ export function run(file: string, args: string[], options: { cwd: string; env?: 
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that exits without reading its stdin closes the pipe: EPIPE here is no failure of the run (its exit code says).
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }
