@@ -15,6 +15,8 @@ const CASES = [
   { name: 'pino-devnull', logger: 'pino', group: 'floor' },
   { name: 'pino-worker-devnull', logger: 'pino', group: 'floor', worker: true },
   { name: 'winston-file-devnull', logger: 'winston', group: 'floor' },
+  // winston's own share of logger.info() (a transport that does nothing), against the File floor.
+  { name: 'winston-null', logger: 'winston', group: 'reference', optIn: true },
   { name: 'logferry-pino-datamix', logger: 'pino', group: 'logferry', receiver: 'datamix', worker: true },
   { name: 'logferry-pino-initialstate', logger: 'pino', group: 'logferry', receiver: 'initialstate', worker: true },
   { name: 'logferry-winston-datamix', logger: 'winston', group: 'logferry', receiver: 'datamix', worker: true },

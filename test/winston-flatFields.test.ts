@@ -2,17 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { flatFieldsJson } from '../packages/winston/src/flatFields.js';
 import { LineBatcher } from '../packages/winston/src/lineBatcher.js';
+import { lineHead, lineTail } from '../packages/winston/src/lineEnds.js';
 
 const SKIP = new Set(['level', 'timestamp', 'message']);
 
-/** The plain version: copy the fields to an object (own key even for __proto__) and JSON.stringify it. */
+/** The plain version: copy the fields to an object (own key even for __proto__) and JSON.stringify it; each member after a comma. */
 function plain(info: Record<string, unknown>): string {
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(info)) {
     if (SKIP.has(key)) continue;
     Object.defineProperty(rest, key, { value: info[key], enumerable: true, writable: true, configurable: true });
   }
-  return JSON.stringify(rest).slice(1, -1);
+  const members = JSON.stringify(rest).slice(1, -1);
+  return members === '' ? '' : `,${members}`;
 }
 
 describe('winston fast line: flat fields written straight from info', () => {
@@ -43,6 +45,23 @@ describe('winston fast line: flat fields written straight from info', () => {
     expect(flatFieldsJson({ a: 10n }, SKIP)).toBeUndefined();
     expect(flatFieldsJson({ a: new Date(0) }, SKIP)).toBeUndefined();
     expect(flatFieldsJson({ level: 'info', message: 'm' }, SKIP)).toBe('');
+    expect(flatFieldsJson({ a: 1, level: 'info', b: 'x' }, SKIP)).toBe(',"a":1,"b":"x"');
+  });
+});
+
+describe("winston fast line's ends, each kept for the next record", () => {
+  it('property: any sequence of records gets the plain template, whatever came before', () => {
+    const level = fc.constantFrom(20, 30, 40, 50, 60);
+    const time = fc.oneof(fc.constantFrom(0, 1_700_000_000_000, 1_700_000_000_001), fc.nat());
+    const message = fc.oneof(fc.constantFrom('', 'm', 'request handled'), fc.string({ unit: 'binary', maxLength: 12 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(level, time, message), { maxLength: 12 }), (records) => {
+        for (const [l, t, m] of records) {
+          expect(lineHead(l, t)).toBe(`{"level":${l},"time":${t}`);
+          expect(lineTail(m)).toBe(`,"message":${JSON.stringify(m)}}\n`);
+        }
+      }),
+    );
   });
 });
 

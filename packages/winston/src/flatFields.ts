@@ -1,6 +1,6 @@
 /*
  * The hot part of the winston wire's fast form: a record's fields as JSON
- * members (`"a":1,"b":"x"`), written straight from winston's `info` without
+ * members, each after a comma (`,"a":1,"b":"x"`), written straight from winston's `info` without
  * copying them into a new object first. Only for flat values (strings,
  * numbers, booleans, null; undefined, functions and symbols are left out as
  * JSON.stringify leaves them out); anything else answers undefined and the
@@ -9,23 +9,23 @@
  * values and the slice of the braces (bench/README.md).
  */
 
-/** Keys already quoted: records repeat the same few keys, and quoting one costs more than a lookup. */
-const quoted = new Map<string, string>();
-const MAX_QUOTED = 1024;
+/** Keys already written as `,"key":`: records repeat the same few keys, and quoting one costs more than a lookup. */
+const prefixes = new Map<string, string>();
+const MAX_PREFIXES = 1024;
 
-function quote(key: string): string {
-  let q = quoted.get(key);
-  if (q === undefined) {
-    q = JSON.stringify(key);
-    if (quoted.size < MAX_QUOTED) quoted.set(key, q);
+function prefix(key: string): string {
+  let p = prefixes.get(key);
+  if (p === undefined) {
+    p = `,${JSON.stringify(key)}:`;
+    if (prefixes.size < MAX_PREFIXES) prefixes.set(key, p);
   }
-  return q;
+  return p;
 }
 
 /**
  * `info`'s own enumerable string keys but those in `skip`, as JSON object
- * members without the braces ('' for none), or undefined when a value is not
- * flat.
+ * members each after a comma, without the braces ('' for none), or undefined
+ * when a value is not flat.
  */
 export function flatFieldsJson(info: Record<string, unknown>, skip: ReadonlySet<string>): string | undefined {
   let out = '';
@@ -51,7 +51,7 @@ export function flatFieldsJson(info: Record<string, unknown>, skip: ReadonlySet<
         if (v !== null) return undefined;
         json = 'null';
     }
-    out += out === '' ? `${quote(key)}:${json}` : `,${quote(key)}:${json}`;
+    out += prefix(key) + json;
   }
   return out;
 }

@@ -15,6 +15,7 @@ import {
   type Stats,
 } from '@logferry/core';
 import { LineBatcher } from './lineBatcher.js';
+import { writeDone } from './writeDone.js';
 import { fastLevelsFor, readerSetup, recordOf, writeLine, type WinstonInfo } from './wire.js';
 import type { WinstonWorkerData } from './worker.js';
 import { closeByRequest, ERROR_EVENT, STATS_EVENT, statsRequest, type ErrorReport } from './workerMessages.js';
@@ -208,7 +209,7 @@ export class LogferryTransport extends TransportStream {
     const formatted = this.resolved.format === 'formatted';
     if (this.inline) this.inline.log(recordOf(info, now, formatted));
     else this.lines?.add(writeLine(info, now, formatted, this.fastLevels));
-    next();
+    writeDone(this, next);
   }
 
   /** Resolves once everything logged so far is delivered (or spooled/dropped and counted). */

@@ -1,4 +1,5 @@
 import { flatFieldsJson } from './flatFields.js';
+import { lineHead, lineTail, MESSAGE_KEY } from './lineEnds.js';
 import { safeStringify, setField, levelMapFor, timeOf, type DatamixLevel, type LevelMap, type ResolvedOptions, type WorkerStreamSetup } from '@logferry/core';
 
 /*
@@ -20,9 +21,6 @@ import { safeStringify, setField, levelMapFor, timeOf, type DatamixLevel, type L
 
 const MESSAGE = Symbol.for('message');
 
-/** The key of the message in both forms, which the reader is told. */
-const MESSAGE_KEY = 'message';
-const MESSAGE_FIELD = `"${MESSAGE_KEY}":`;
 
 /** winston's `info` object as one JSON line: level, time, message and every metadata field. */
 export interface WinstonInfo {
@@ -100,17 +98,15 @@ export function serializeFast(info: WinstonInfo, now: number, level: DatamixLeve
   if (typeof message !== 'string' || Object.hasOwn(info, 'time')) return undefined;
   const time = wireTime(info, now);
   if (!Number.isSafeInteger(time) || time < 0) return undefined;
-  const head = `{"level":${PINO_NUMBER[level]},"time":${time},`;
-  const tail = `${MESSAGE_FIELD}${JSON.stringify(message)}}\n`;
-  const fields = flatFieldsJson(info, OWN_KEYS) ?? fieldsJson(info).slice(1, -1);
-  return fields === '' ? head + tail : `${head}${fields},${tail}`;
+  return lineHead(PINO_NUMBER[level], time) + (flatFieldsJson(info, OWN_KEYS) ?? fieldsJson(info)) + lineTail(message);
 }
 
 const OWN_KEYS = new Set(['level', 'timestamp', 'message']);
 
-/** The JSON of info's fields other than level, timestamp and message, copied to an ordinary object (see setField). */
+/** info's fields other than level, timestamp and message, copied to an ordinary object (see setField), as JSON members after a comma ('' for none). */
 function fieldsJson(info: WinstonInfo): string {
   let rest: Record<string, unknown> | undefined;
   for (const key of Object.keys(info)) if (!OWN_KEYS.has(key)) setField((rest ??= {}), key, info[key]);
-  return rest ? safeStringify(rest) : '{}';
+  const json = rest ? safeStringify(rest) : '{}';
+  return json === '{}' ? '' : `,${json.slice(1, -1)}`;
 }
