@@ -46,9 +46,22 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
   });
 }
 
-/** Page-side conditions are text, so this file needs no DOM types. */
-const rowCount = (n: number) => page.waitForFunction(`document.querySelectorAll('[data-testid="record"]').length === ${n}`);
-const faultResult = (text: string) => page.waitForFunction(`document.querySelector('[data-testid="fault-result"]')?.textContent?.includes(${JSON.stringify(text)})`);
+/**
+ * Waits until `expression` is true in the page, asking from here every 20 ms. Not
+ * page.waitForFunction: when its first check is false it polls inside the page by
+ * evaluating the text, which the viewer's CSP (script-src 'self', no 'unsafe-eval')
+ * refuses. page.evaluate goes through the debugging protocol, which the CSP does not
+ * govern. Conditions are text, so this file needs no DOM types.
+ */
+async function until(expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`the page never had ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+const rowCount = (n: number) => until(`document.querySelectorAll('[data-testid="record"]').length === ${n}`);
+const faultResult = (text: string) => until(`document.querySelector('[data-testid="fault-result"]')?.textContent?.includes(${JSON.stringify(text)})`);
 const rows = () => page.locator('[data-testid="records"] [data-testid="record"]');
 const visibleMessages = () => page.locator('[data-testid="record"]:visible td.message').allTextContents();
 
@@ -64,7 +77,7 @@ describe('the viewer', () => {
     expect(await page.locator('[data-testid="record"] td.target').allTextContents()).toEqual(['test.app.dev', 'test.app.dev', 'test.app.dev']);
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     // Counters come with each API request's push: wait for the one after the logs request.
-    await page.waitForFunction(`document.querySelector('[data-testid="record-count"]')?.textContent === '3'`);
+    await until(`document.querySelector('[data-testid="record-count"]')?.textContent === '3'`);
     expect(await page.textContent('[data-testid="sessions"]')).toBe('1 (1 live)');
   });
 
