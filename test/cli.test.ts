@@ -23,8 +23,13 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function run(args: string[], input = '', env: Record<string, string> = {}): Promise<Run> {
+  return collect(process.execPath, [BIN, ...args], input, env);
+}
+
+/** Runs `file` with the user's clean environment plus `env`, feeds it `input`, and collects what it printed. */
+function collect(file: string, args: string[], input: string, env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv(env) });
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -414,16 +419,7 @@ describe('replay on a terminal', () => {
     writeFileSync(spool, Array.from({ length: 40 }, (_, n) => `${JSON.stringify({ time: Date.now(), level: 'info', text: `t${n}` })}\n`).join(''));
     // util-linux's script(1) gives the command a pseudo-terminal, as a person's shell would.
     const command = [process.execPath, BIN, 'replay', spool, 'datamix', '--url', emu.url, '--batch-max-events', '10'].map((a) => `'${a}'`).join(' ');
-    const result = await new Promise<Run>((resolve, reject) => {
-      const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: cleanEnv({ DATAMIX_API_KEY: 'test-key', COLUMNS: '120' }) });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end();
-    });
+    const result = await collect('script', ['-qefc', command, '/dev/null'], '', { DATAMIX_API_KEY: 'test-key', COLUMNS: '120' });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/replay \|[█░]+\| 40\/40 records \| \d+\/s \| ETA 0s/);
     expect(result.stdout).not.toMatch(/^replay: /m); // the bar, not the plain lines

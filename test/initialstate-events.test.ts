@@ -12,6 +12,7 @@ import { linesWith, runFixture } from './support/children.js';
 import { useResources } from './support/lifecycle.js';
 import { endTransport, flushLogger } from './support/pino.js';
 import { mustSeq, onceCheck } from './support/records.js';
+import { finished } from './support/winston.js';
 
 const res = useResources();
 const ACCESS_KEY = 'test-access-key';
@@ -27,13 +28,6 @@ function eventsOptions(emu: Emulator, sink: Partial<EventsSinkInput> = {}): Logf
     batch: { intervalMs: 50 },
     retry: { baseMs: 50, maxMs: 1000 },
   };
-}
-
-function finished(logger: winston.Logger): Promise<void> {
-  return new Promise((resolve) => {
-    logger.on('finish', () => resolve());
-    logger.end();
-  });
 }
 
 function statuses(emu: Emulator, path: string): number[] {

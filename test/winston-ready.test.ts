@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { startEmulator, type Emulator } from '@logferry/emulator';
 import { LogferryTransport } from '@logferry/winston';
+import { finished } from './support/winston.js';
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -10,13 +11,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await emu.close();
 });
-
-function finished(logger: winston.Logger): Promise<void> {
-  return new Promise((resolve) => {
-    logger.on('finish', () => resolve());
-    logger.end();
-  });
-}
 
 describe('winston transport: ready before the first record', () => {
   it('the worker starts and opens its first session when the transport is added to a logger, so the first record waits for neither', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import winston from 'winston';
 import { startEmulator, type Emulator } from '@logferry/emulator';
 import { LogferryTransport } from '@logferry/winston';
+import { finished } from './support/winston.js';
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -11,13 +12,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await emu.close();
 });
-
-function finished(logger: winston.Logger): Promise<void> {
-  return new Promise((resolve) => {
-    logger.on('finish', () => resolve());
-    logger.end();
-  });
-}
 
 describe('winston transport: a record is done when log() returns', () => {
   it('a burst of logger.info() calls leaves no nextTick a record behind, and every record arrives once, in order', async () => {

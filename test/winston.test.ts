@@ -3,6 +3,7 @@ import winston from 'winston';
 import { startEmulator, type Emulator } from '@logferry/emulator';
 import { uuidV5 } from '@logferry/core';
 import { LogferryTransport } from '@logferry/winston';
+import { finished } from './support/winston.js';
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -11,13 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await emu.close();
 });
-
-function finished(logger: winston.Logger): Promise<void> {
-  return new Promise((resolve) => {
-    logger.on('finish', () => resolve());
-    logger.end();
-  });
-}
 
 /** The sequence number a record carries in its JSON fields. */
 function seqOf(text: string): number {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '@logferry/core';
-import { durableOptions, killWithSpooled, segmentsOf, until } from './durableSupport.js';
+import { durableOptions, killWhileHung, killWithSpooled, segmentsOf, until } from './durableSupport.js';
 import { duplicatesOf, exitWithin, head, missingOf, receivedSeqs, useResources, violationsExcept } from './support.js';
 
 const COUNT = 10_000;
@@ -42,16 +42,9 @@ describe('drain on start', () => {
     const options = durableOptions(emu, path, { sink: { type: 'datamix', apiKey: 'test-key', url: emu.url, sessions: 1 } });
     emu.faults.delayNext(1000, 30, { path: 'logs' });
     const draining = res.spawn('durable-child.mjs', { logger: 'pino', options, count: 0, then: 'wait' });
-    await emu.waitFor(() => emu.datamix.received >= 3000, 60_000);
-    emu.faults.clear();
-    emu.faults.hangNext(1000, { path: 'logs' });
-    await emu.waitFor(() => emu.faults.injected.some((f) => f.kind.includes('hang')), 30_000);
-    draining.child.kill('SIGKILL');
-    await draining.exited;
-    const first = emu.datamix.received;
+    const first = await killWhileHung(emu, draining);
     expect(first).toBeGreaterThanOrEqual(3000);
     expect(first).toBeLessThan(COUNT);
-    emu.faults.clear();
 
     const again = res.spawn('durable-child.mjs', { logger: 'pino', options, count: 0, then: 'flush' });
     await again.line('flushed', 120_000);

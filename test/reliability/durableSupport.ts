@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Emulator } from '@logferry/emulator';
 import type { LogferryOptionsInput } from '@logferry/core';
-import { API_KEY, FAST_RETRY, type Resources } from './support.js';
+import { API_KEY, FAST_RETRY, type ChildHandle, type Resources } from './support.js';
 
 /** Options of an app with a durable spool at `path`; retries for long enough to outlive the outage. */
 export function durableOptions(emu: Emulator, path: string, extra: Partial<LogferryOptionsInput> = {}): LogferryOptionsInput {
@@ -70,4 +70,22 @@ export async function killWithSpooled(res: Resources, emu: Emulator, kind: AppKi
   if (exit.signal !== 'SIGKILL') throw new Error(`expected the app to die of SIGKILL, got ${JSON.stringify(exit)}`);
   emu.faults.clear();
   if (emu.datamix.received !== 0) throw new Error(`the emulator received ${emu.datamix.received} records while down`);
+}
+
+/**
+ * Kills a child that is sending (a drain, a replay) part-way: once 3,000
+ * records have arrived, the next logs request hangs, and the child dies of -9
+ * while it waits on it, so every earlier answer was read (and checkpointed).
+ * Returns how many had arrived. The emulator's faults are cleared after.
+ */
+export async function killWhileHung(emu: Emulator, sender: ChildHandle): Promise<number> {
+  await emu.waitFor(() => emu.datamix.received >= 3000, 60_000);
+  emu.faults.clear();
+  emu.faults.hangNext(1000, { path: 'logs' });
+  await emu.waitFor(() => emu.faults.injected.some((f) => f.kind.includes('hang')), 30_000);
+  sender.child.kill('SIGKILL');
+  await sender.exited;
+  const arrived = emu.datamix.received;
+  emu.faults.clear();
+  return arrived;
 }

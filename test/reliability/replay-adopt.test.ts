@@ -8,7 +8,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient, replaySpool, type LogferryError } from '@logferry/core';
-import { durableOptions } from './durableSupport.js';
+import { durableOptions, killWhileHung } from './durableSupport.js';
 import { API_KEY, duplicatesOf, exitWithin, FAST_RETRY, head, missingOf, receivedSeqs, useResources, violationsExcept } from './support.js';
 
 const COUNT = 10_000;
@@ -32,17 +32,10 @@ describe('an interrupted replaySpool is adopted by the next transport', () => {
         path,
         options: { sink: { type: 'datamix', apiKey: API_KEY, url: emu.url }, batch: { maxEvents: 500, intervalMs: 20 }, retry: { ...FAST_RETRY } },
       });
-      await emu.waitFor(() => emu.datamix.received >= 3000, 60_000);
-      emu.faults.clear();
-      emu.faults.hangNext(1000, { path: 'logs' });
-      await emu.waitFor(() => emu.faults.injected.some((f) => f.kind.includes('hang')), 30_000);
-      replay.child.kill('SIGKILL');
-      await replay.exited;
-      const first = emu.datamix.received;
+      const first = await killWhileHung(emu, replay);
       expect(first).toBeLessThan(COUNT);
       expect(existsSync(`${path}.replaying`)).toBe(true);
       expect(existsSync(`${path}.replaying.offset`)).toBe(true);
-      emu.faults.clear();
 
       // pino in durable mode, createClient in the default mode: the drain on start is the same in both.
       const options = logger === 'pino' ? durableOptions(emu, path) : { ...durableOptions(emu, path), spool: { path } };
