@@ -164,6 +164,7 @@ async function runCase(spec, n, receiver, timeoutMs) {
   row.requests = status.requests;
   row.receiverErrors = status.errors;
   row.receiverLastError = status.lastError;
+  row.receiverCpuMs = status.cpuMs;
   row.wallMs = status.records > 0 ? status.lastAt - child.startAt : undefined;
   return row;
 }
@@ -190,6 +191,7 @@ const metrics = {
   rate: (r) => (r.wallMs > 0 ? (r.delivered / r.wallMs) * 1000 : undefined),
   delivered: (r) => r.delivered,
   rss: (r) => (r.maxRssKb ? r.maxRssKb / 1024 : undefined),
+  receiverCpu: (r) => r.receiverCpuMs,
   requests: (r) => r.requests,
 };
 
@@ -220,20 +222,20 @@ function table(selected, results, n, rounds) {
   lines.push(args.ready ? `Mode: ready first (each transport created, then ${args.readyMs} ms idle before the first record; figures from then)` : 'Mode: cold (figures from just before the transport is created)');
   lines.push('(pino transports vs pino-worker-devnull, winston cases vs winston-file-devnull, pino-worker-devnull vs pino-devnull)');
   lines.push('');
-  lines.push('| case | loop µs/log | main-thread CPU ms | off-main CPU ms | wall ms | delivered/s | delivered | peak RSS MB | requests |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push('| case | loop µs/log | main-thread CPU ms | off-main CPU ms | receiver CPU ms | wall ms | delivered/s | delivered | peak RSS MB | requests |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const spec of selected) {
     const all = results.filter((r) => r.case === spec.name);
     const good = ok(spec.name);
     const unavailable = all.find((r) => r.unavailable);
     if (unavailable) {
-      lines.push(`| ${spec.name} | n/a (${unavailable.unavailable.replace(/\|/g, '/').slice(0, 120)}) | | | | | | | |`);
+      lines.push(`| ${spec.name} | n/a (${unavailable.unavailable.replace(/\|/g, '/').slice(0, 120)}) | | | | | | | | |`);
       continue;
     }
     if (good.length === 0) {
       const failed = all.find((r) => r.error) ?? {};
       const why = String(failed.error ?? 'no result').split('\n')[0].replace(/\|/g, '/').slice(0, 120);
-      lines.push(`| ${spec.name} | failed (${why}) | | | | | | | |`);
+      lines.push(`| ${spec.name} | failed (${why}) | | | | | | | | |`);
       continue;
     }
     const floor = floorOf(spec);
@@ -261,6 +263,7 @@ function table(selected, results, n, rounds) {
     }
     lines.push(
       `| ${name} | ${cell(stats(spec.name, 'perLog'), f('perLog'))} | ${cell(stats(spec.name, 'main'), f('main'))} | ${cell(stats(spec.name, 'offMain'), f('offMain'))} | ` +
+        `${spec.receiver ? cell(stats(spec.name, 'receiverCpu'), undefined, { ratio: false }) : '—'} | ` +
         `${cell(stats(spec.name, 'wall'), f('wall'))} | ${cell(stats(spec.name, 'rate'), f('rate'))} | ${deliveredText} | ` +
         `${cell(stats(spec.name, 'rss'), f('rss'))} | ${spec.receiver ? cell(stats(spec.name, 'requests'), undefined, { ratio: false, integer: true }) : '—'} |`,
     );

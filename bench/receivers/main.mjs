@@ -2,7 +2,7 @@
 // receiver on loopback and answers the orchestrator's questions.
 //   → { type: 'ready', urls }
 //   ← { type: 'reset' }              → { type: 'reset' }
-//   ← { type: 'status', receiver }   → { type: 'status', status }
+//   ← { type: 'status', receiver }   → { type: 'status', status }   (status.cpuMs: this process's CPU since the reset)
 //   ← { type: 'close' }
 import { startAxiom } from './axiom.mjs';
 import { startElasticsearch } from './elasticsearch.mjs';
@@ -18,13 +18,18 @@ const axiom = await startAxiom();
 
 const byName = { datamix: emulator.datamix, initialstate: emulator.initialstate, 'datamix-capped': capped.datamix, loki, elasticsearch, axiom };
 const all = [emulator, capped, loki, elasticsearch, axiom];
+// This process's CPU since the last reset: what receiving and checking a case's
+// requests cost (the strict emulator parses and checks every record).
+let cpuAtReset = process.cpuUsage();
 
 process.on('message', async (msg) => {
   if (msg.type === 'reset') {
     for (const r of all) r.reset();
+    cpuAtReset = process.cpuUsage();
     process.send({ type: 'reset' });
   } else if (msg.type === 'status') {
-    process.send({ type: 'status', status: byName[msg.receiver].status() });
+    const cpu = process.cpuUsage(cpuAtReset);
+    process.send({ type: 'status', status: { ...byName[msg.receiver].status(), cpuMs: (cpu.user + cpu.system) / 1000 } });
   } else if (msg.type === 'close') {
     await Promise.all(all.map((r) => r.close()));
     process.exit(0);
