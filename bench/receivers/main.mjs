@@ -4,6 +4,7 @@
 //   ← { type: 'reset' }              → { type: 'reset' }
 //   ← { type: 'status', receiver }   → { type: 'status', status }   (status.cpuMs: this process's CPU since the reset)
 //   ← { type: 'close' }
+import { processCpuMs } from '../lib/cpu.mjs';
 import { startAxiom } from './axiom.mjs';
 import { startElasticsearch } from './elasticsearch.mjs';
 import { startLogferryEmulator } from './emulator.mjs';
@@ -20,16 +21,15 @@ const byName = { datamix: emulator.datamix, initialstate: emulator.initialstate,
 const all = [emulator, capped, loki, elasticsearch, axiom];
 // This process's CPU since the last reset: what receiving and checking a case's
 // requests cost (the strict emulator parses and checks every record).
-let cpuAtReset = process.cpuUsage();
+let cpuAtReset = processCpuMs();
 
 process.on('message', async (msg) => {
   if (msg.type === 'reset') {
     for (const r of all) r.reset();
-    cpuAtReset = process.cpuUsage();
+    cpuAtReset = processCpuMs();
     process.send({ type: 'reset' });
   } else if (msg.type === 'status') {
-    const cpu = process.cpuUsage(cpuAtReset);
-    process.send({ type: 'status', status: { ...byName[msg.receiver].status(), cpuMs: (cpu.user + cpu.system) / 1000 } });
+    process.send({ type: 'status', status: { ...byName[msg.receiver].status(), cpuMs: processCpuMs() - cpuAtReset } });
   } else if (msg.type === 'close') {
     await Promise.all(all.map((r) => r.close()));
     process.exit(0);
