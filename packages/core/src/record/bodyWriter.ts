@@ -1,13 +1,15 @@
 import { UTF8 } from './utf8.js';
 
-const PLAIN = 0;
+/** An escaped byte's kind is the number of backslashes before it (see `chars`). */
 const ESCAPED = 1;
 const CONTROL = 2;
-/** What each byte is inside a JSON string: plain, escaped with a backslash (quote, backslash), or a control character. */
+/** What each byte is inside a JSON string: plain (0), escaped with a backslash (quote, backslash), or a control character. */
 const BYTE_KIND = new Uint8Array(256);
 BYTE_KIND.fill(CONTROL, 0, 32);
 BYTE_KIND[34] = ESCAPED;
 BYTE_KIND[92] = ESCAPED;
+/** Arrays up to this many bytes are copied by a loop (see `ascii`). */
+const SHORT_COPY = 32;
 
 /**
  * Builds a request body as UTF-8 straight into a reused byte array. Appending
@@ -30,8 +32,8 @@ export class BodyWriter {
   /** Where the item begun by `beginItem()` starts, and `opened` before it (for `dropItem()`). */
   private itemAt = 0;
   private openedBefore = false;
-  /** Where the text `stage()` took sits in `buf`, as bytes (ASCII, so one per character). */
-  private stagedAt = 0;
+  /** The text `stage()` took, as bytes (ASCII, so one per character). */
+  private staged = new Uint8Array(1024);
 
   /**
    * `itemsPerStringify`: a JSON.stringify call costs much before it escapes
@@ -92,12 +94,23 @@ export class BodyWriter {
     return this;
   }
 
-  /** Appends bytes as they are (pre-encoded ASCII JSON): one native copy (rather than a loop over the bytes). */
+  /** Appends bytes as they are (pre-encoded ASCII JSON). */
   ascii(bytes: Uint8Array): this {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.used);
-    this.used += bytes.length;
+    this.put(bytes, 0, bytes.length);
     return this;
+  }
+
+  /**
+   * Appends `n` bytes of `from` from `at`: a record's pieces are a few bytes
+   * each, for which a loop costs less than the call of a native copy; more
+   * go by one native copy.
+   */
+  private put(from: Uint8Array, at: number, n: number): void {
+    this.ensure(n);
+    const { buf, used } = this;
+    if (n > SHORT_COPY) buf.set(from.subarray(at, at + n), used);
+    else for (let i = 0; i < n; i++) buf[used + i] = from[at + i] as number;
+    this.used = used + n;
   }
 
   /** Appends a finite number as JSON: a non-negative safe integer (a timestamp) digit by digit, any other through String(). */
@@ -154,23 +167,21 @@ export class BodyWriter {
   /**
    * Takes `text` for `copy()` and `chars()`: true when it is all ASCII (one
    * byte a character, so its indexes are byte offsets); false for anything
-   * else, which the caller writes another way. The text is put in this
-   * buffer, past room for the item's rest (at most twice the text, escaped,
-   * and 128 bytes more), so its pieces are moved into place by native
-   * copies: stage within an item (after `beginItem()`), and write no more
-   * than that room before the item ends.
+   * else, which the caller writes another way. The text is encoded into a
+   * staging array of its own, reused for every record (a view of the body's
+   * buffer at a new offset would be an object, and a native call, more per
+   * record), and its pieces are copied from there.
    */
   stage(text: string): boolean {
-    const room = text.length * 2 + 128;
-    this.ensure(room + text.length * 3);
-    this.stagedAt = this.used + room;
-    return UTF8.encodeInto(text, this.buf.subarray(this.stagedAt)).written === text.length;
+    const n = text.length;
+    if (n > this.staged.length) this.staged = new Uint8Array(Math.max(this.staged.length * 2, n));
+    const { read, written } = UTF8.encodeInto(text, this.staged);
+    return read === n && written === n;
   }
 
   /** Appends the staged text's characters `from` to `to` as they are: text that is JSON-escaped and checked already (pino's message). */
   copy(from: number, to: number): this {
-    this.buf.copyWithin(this.used, this.stagedAt + from, this.stagedAt + to);
-    this.used += to - from;
+    this.put(this.staged, from, to - from);
     return this;
   }
 
@@ -181,17 +192,17 @@ export class BodyWriter {
    * caller drops the item.
    */
   chars(from: number, to: number): boolean {
-    const { buf } = this;
+    this.ensure(2 * (to - from));
+    const { buf, staged } = this;
     let at = this.used;
-    const end = this.stagedAt + to;
-    for (let i = this.stagedAt + from; i < end; i++) {
-      const c = buf[i] as number;
-      // One look-up and one branch for the usual byte, rather than three comparisons.
+    for (let i = from; i < to; i++) {
+      const c = staged[i] as number;
       const kind = BYTE_KIND[c] as number;
-      if (kind !== PLAIN) {
-        if (kind === CONTROL) return false;
-        buf[at++] = 92; // \
-      }
+      if (kind === CONTROL) return false;
+      // Without a branch on the kind, which a field's quotes, every few bytes, would make the CPU
+      // mispredict: a backslash is written each time and kept only for an escaped byte (kind 1).
+      buf[at] = 92; // \
+      at += kind;
       buf[at++] = c;
     }
     this.used = at;
