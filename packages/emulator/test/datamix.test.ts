@@ -230,6 +230,20 @@ describe('datamix logs', () => {
     }
   });
 
+  it('keeps the newest maxRecords records of a batch larger than maxRecords, with rejections among them', async () => {
+    const small = await startEmulator({ maxRecords: 3 });
+    try {
+      await postChain(small.url, [[message('one'), message('two'), message('three'), message('x', 'loud'), message('four'), message('y', 'shout'), message('z', 'loud')]]);
+      expect(small.datamix.records.map((r) => r.message)).toEqual(['two', 'three', 'four']);
+      expect(small.datamix.received).toBe(4);
+      expect(small.datamix.rejectedTotal).toBe(3);
+      await postChain(small.url, [[message('five'), message('w', 'loud')]]);
+      expect(small.datamix.records.map((r) => r.message)).toEqual(['three', 'four', 'five']);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('keeps the newest maxRecords rejections, violations and requests, and counts every one of them', async () => {
     const small = await startEmulator({ maxRecords: 2 });
     try {
