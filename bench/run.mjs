@@ -48,7 +48,7 @@ function floorOf(spec) {
 const QUIET_MS = 1500; // after the child exits, how long without a new record before we stop waiting
 
 function parseArgs(argv) {
-  const args = { n: 100_000, rounds: 3, cases: undefined, json: undefined, ready: false, readyMs: 2000 };
+  const args = { n: 100_000, rounds: 3, cases: undefined, json: undefined, ready: false, readyMs: 2000, warm: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -63,14 +63,16 @@ function parseArgs(argv) {
     else if (a === '--json') args.json = value();
     else if (a === '--ready') args.ready = true;
     else if (a === '--ready-ms') Object.assign(args, { ready: true, readyMs: Number(value()) });
+    else if (a === '--warm') Object.assign(args, { ready: true, warm: Number(value().replace(/[_,]/g, '')) });
     else if (a === '--help' || a === '-h') {
-      console.log('node bench/run.mjs [--n 100000] [--rounds 3] [--cases a,b] [--quick] [--ready] [--ready-ms 2000] [--json out.json]');
+      console.log('node bench/run.mjs [--n 100000] [--rounds 3] [--cases a,b] [--quick] [--ready] [--ready-ms 2000] [--warm 100000] [--json out.json]');
       console.log(`cases: ${CASES.map((c) => c.name).join(', ')}`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   if (!Number.isInteger(args.n) || args.n < 1) throw new Error('--n must be a positive integer');
   if (!Number.isInteger(args.rounds) || args.rounds < 1) throw new Error('--rounds must be a positive integer');
+  if (!Number.isInteger(args.warm) || args.warm < 0) throw new Error('--warm must be a non-negative integer');
   for (const name of args.cases ?? []) if (!CASES.some((c) => c.name === name)) throw new Error(`unknown case ${name}`);
   return args;
 }
@@ -106,12 +108,23 @@ async function startReceiverProcess() {
   };
 }
 
-function runChild(name, n, urls, timeoutMs, readyMs) {
+/**
+ * Runs one case's child. With `--warm`, the child logs that many other records
+ * first and asks (IPC) before its figures start: `onWarmed` makes sure they
+ * arrived and resets the receiver, so what follows counts only the n.
+ */
+function runChild(name, n, urls, timeoutMs, readyMs, onWarmed) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(here, 'lib/child.mjs'), name, String(n)], {
       cwd: here,
-      env: { ...process.env, BENCH_URLS: JSON.stringify(urls), BENCH_READY_MS: String(readyMs) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_URLS: JSON.stringify(urls), BENCH_READY_MS: String(readyMs), BENCH_WARM_N: String(args.warm) },
+      stdio: ['ignore', 'pipe', 'pipe', ...(args.warm > 0 ? ['ipc'] : [])],
+    });
+    let warmDelivered;
+    child.on('message', async (msg) => {
+      if (msg.type !== 'warmed') return;
+      warmDelivered = await onWarmed();
+      child.send({ type: 'go' });
     });
     let out = '';
     let err = '';
@@ -133,14 +146,25 @@ function runChild(name, n, urls, timeoutMs, readyMs) {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
       const result = line ? JSON.parse(line.slice(RESULT_MARK.length)) : { error: 'no result line' };
       if (timedOut) result.error = `timed out after ${timeoutMs} ms`;
-      resolve({ ...result, exitCode: code, signal, exitedAt: Date.now(), stderr: err.trim().split('\n').slice(-30).join('\n') });
+      resolve({ ...result, warmDelivered, exitCode: code, signal, exitedAt: Date.now(), stderr: err.trim().split('\n').slice(-30).join('\n') });
     });
   });
 }
 
 async function runCase(spec, n, receiver, timeoutMs) {
   if (spec.receiver) await receiver.reset();
-  const child = await runChild(spec.name, n, receiver.urls, timeoutMs, args.ready ? args.readyMs : 0);
+  // --warm: every warm-up record must have arrived before the figures start (then the receiver starts again from zero).
+  const onWarmed = async () => {
+    if (!spec.receiver) return undefined;
+    let status = await receiver.status(spec.receiver);
+    for (const deadline = Date.now() + timeoutMs; status.records < args.warm && Date.now() < deadline; ) {
+      await sleep(50);
+      status = await receiver.status(spec.receiver);
+    }
+    await receiver.reset();
+    return status.records;
+  };
+  const child = await runChild(spec.name, n, receiver.urls, timeoutMs, args.ready ? args.readyMs : 0, onWarmed);
   const row = { case: spec.name, ...child };
   if (child.unavailable || !child.startAt) return row;
   if (!spec.receiver) {
@@ -219,7 +243,13 @@ function table(selected, results, n, rounds) {
   const lines = [];
   const notes = [];
   lines.push(`N = ${n.toLocaleString('en-US')} records per case, ${rounds} round(s); median (min–max); ×F = ratio to the case's floor`);
-  lines.push(args.ready ? `Mode: ready first (each transport created, then ${args.readyMs} ms idle before the first record; figures from then)` : 'Mode: cold (figures from just before the transport is created)');
+  lines.push(
+    args.warm > 0
+      ? `Mode: warm (each transport created, then ${args.warm.toLocaleString('en-US')} other records logged and delivered, then ${args.readyMs} ms idle; figures from then, except peak RSS, which is the process's whole life)`
+      : args.ready
+        ? `Mode: ready first (each transport created, then ${args.readyMs} ms idle before the first record; figures from then)`
+        : 'Mode: cold (figures from just before the transport is created)',
+  );
   lines.push('(pino transports vs pino-worker-devnull, winston cases vs winston-file-devnull, pino-worker-devnull vs pino-devnull)');
   lines.push('');
   lines.push('| case | loop µs/log | main-thread CPU ms | off-main CPU ms | receiver CPU ms | wall ms | delivered/s | delivered | peak RSS MB | requests |');
@@ -250,6 +280,8 @@ function table(selected, results, n, rounds) {
       flags.push(`${crashed.length} of ${good.length} round(s) did not close cleanly (exit code ${crashed[0].exitCode}): ${why.trim().replace(/\|/g, '/')}`);
     }
     if (good.some((r) => r.keptAlive)) flags.push('kept alive after close');
+    const coldWarm = good.find((r) => r.warmDelivered !== undefined && r.warmDelivered < args.warm);
+    if (coldWarm) flags.push(`only ${coldWarm.warmDelivered} of the ${args.warm} warm-up records arrived in one round`);
     const reported = good.find((r) => r.transportErrors)?.transportErrors;
     if (reported) flags.push(`'error' events (${reported.count} in one round), first: ${reported.first.replace(/\|/g, '/')}`);
     const closeError = good.find((r) => r.closeError)?.closeError;

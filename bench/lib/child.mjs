@@ -15,6 +15,11 @@ const [caseName, nArg] = process.argv.slice(2);
 // --ready: the transport is created, then left idle this long (its worker up, its first session or
 // bucket requested) before the first record and before the figures start, as a long-running service sees it.
 const READY_MS = Number(process.env.BENCH_READY_MS ?? 0);
+// --warm: after the transport is created, this many other records (another seed) are logged, and the
+// figures start once they have arrived (the orchestrator checks, over IPC): a service that has been
+// logging for a while, its code optimised and its heap sized, rather than a worker's first records.
+const WARM_N = Number(process.env.BENCH_WARM_N ?? 0);
+const WARM_SEED = 0xbeef;
 const n = Number(nArg);
 const urls = JSON.parse(process.env.BENCH_URLS ?? '{}');
 const result = { case: caseName, n, method: mainThreadMethod, closed: false };
@@ -45,6 +50,17 @@ process.on('exit', (code) => {
   if (!result.closed) report({ ...finalFigures(), exitCode: code, error: result.error ?? 'process exited before close() resolved' });
 });
 
+/** Tells the orchestrator the warm-up records were logged, and waits until it has seen them arrive. */
+function warmedUp() {
+  return new Promise((resolve) => {
+    process.once('message', () => {
+      process.disconnect();
+      resolve();
+    });
+    process.send({ type: 'warmed' });
+  });
+}
+
 let mod;
 try {
   mod = await import(`../cases/${caseName}.mjs`);
@@ -58,7 +74,15 @@ try {
   let handle;
   if (READY_MS > 0) {
     handle = await mod.start({ urls, n });
+    if (WARM_N > 0) {
+      const warm = (mod.records ?? recordSource)(WARM_SEED);
+      for (let i = 0; i < WARM_N; i++) {
+        handle.log(warm());
+        if ((i + 1) % CHUNK === 0) await turn();
+      }
+    }
     await new Promise((resolve) => setTimeout(resolve, READY_MS));
+    if (WARM_N > 0) await warmedUp();
     base = { main: mainThreadCpuMs(), total: processCpuMs() };
     result.startAt = Date.now();
   } else {
