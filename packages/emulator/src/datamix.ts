@@ -34,12 +34,7 @@ interface Rejection {
   rule: string;
   reason: string;
 }
-/** A message checkMessage passed. */
-interface ValidMessage {
-  level: string;
-  timestamp: number;
-  message: string;
-}
+type CheckedMessage = { level: string; timestamp: number; message: string } | Rejection;
 
 /** ISO time when representable; Date cannot print timestamps beyond +-8.64e15 ms. */
 function formatTime(ms: number): string {
@@ -177,30 +172,22 @@ export class DatamixService {
     if (messages.length === 0) {
       this.violations.add('datamix', 'empty-batch', `session ${session.info.id}: logs request with no messages`);
     }
-    const valid = this.validFlags(messages.length);
     for (let index = 0; index < messages.length; index++) {
       const message = messages[index];
-      const rejection = this.checkMessage(message, now);
-      valid[index] = rejection === undefined ? 1 : 0;
-      if (rejection === undefined) {
+      const checked = this.checkMessage(message, now);
+      if (!('rule' in checked)) {
+        const { level, timestamp, message: text } = checked;
+        this.view.records.push({ destination: session.info.destination, sessionId: session.info.id, level, timestamp, message: text, receivedAt: now });
         processed += 1;
         continue;
       }
-      const { rule, reason } = rejection;
+      const { rule, reason } = checked;
       // The Datamix API document's example sends the index as a string.
       rejected.push({ index: String(index), message: reason });
       const fields = isPlainObject(message) ? message : {};
       this.view.rejected.push({ index, message: reason, level: fields['level'], timestamp: fields['timestamp'] });
       this.view.rejectedTotal += 1;
       this.violations.add('datamix', rule, `session ${session.info.id}, message ${index}: ${reason}`);
-    }
-    // The view keeps the newest maxRecords records (keepNewest below): only those are made into view records.
-    let first = messages.length;
-    for (let kept = 0; first > 0 && kept < this.options.maxRecords; ) if (valid[--first] === 1) kept++;
-    for (let index = first; index < messages.length; index++) {
-      if (valid[index] !== 1) continue;
-      const { level, timestamp, message: text } = messages[index] as ValidMessage;
-      this.view.records.push({ destination: session.info.destination, sessionId: session.info.id, level, timestamp, message: text, receivedAt: now });
     }
 
     this.view.received += processed;
@@ -213,16 +200,7 @@ export class DatamixService {
     return jsonReply(200, { session: next, ...session.parts, processed, rejected });
   }
 
-  /** Which messages of the request being accepted passed checkMessage (1), reused from request to request. */
-  private valid = new Uint8Array(0);
-
-  private validFlags(count: number): Uint8Array {
-    if (this.valid.length < count) this.valid = new Uint8Array(Math.max(count, this.valid.length * 2));
-    return this.valid;
-  }
-
-  /** Why a message breaks the API's rules, or undefined when it is a ValidMessage. */
-  private checkMessage(message: unknown, now: number): Rejection | undefined {
+  private checkMessage(message: unknown, now: number): CheckedMessage {
     if (!isPlainObject(message)) return { rule: 'bad-message', reason: 'message must be an object' };
     const { level, timestamp, message: text } = message;
     if (typeof level !== 'string' || !LEVELS.has(level)) {
@@ -238,7 +216,7 @@ export class DatamixService {
       return { rule: 'time-window', reason: `Message timestamp is too far in the future: ${formatTime(timestamp)}` };
     }
     if (typeof text !== 'string') return { rule: 'bad-message', reason: `Message must be a string, got ${describeValue(text)}` };
-    return undefined;
+    return { level, timestamp, message: text };
   }
 
   private badBody(reason: string): Reply {
