@@ -101,6 +101,15 @@ async function startReceiverProcess() {
     urls,
     reset: () => ask({ type: 'reset' }),
     status: async (receiver) => (await ask({ type: 'status', receiver })).status,
+    /** The receiver's status once `done(status)` holds, or at `deadline`, asked every 50 ms. */
+    async statusWhen(receiver, done, deadline) {
+      let status = await this.status(receiver);
+      while (!done(status) && Date.now() < deadline) {
+        await sleep(50);
+        status = await this.status(receiver);
+      }
+      return status;
+    },
     close: () => {
       proc.send({ type: 'close' });
       return new Promise((resolve) => proc.once('exit', resolve));
@@ -156,11 +165,7 @@ async function runCase(spec, n, receiver, timeoutMs) {
   // --warm: every warm-up record must have arrived before the figures start (then the receiver starts again from zero).
   const onWarmed = async () => {
     if (!spec.receiver) return undefined;
-    let status = await receiver.status(spec.receiver);
-    for (const deadline = Date.now() + timeoutMs; status.records < args.warm && Date.now() < deadline; ) {
-      await sleep(50);
-      status = await receiver.status(spec.receiver);
-    }
+    const status = await receiver.statusWhen(spec.receiver, (s) => s.records >= args.warm, Date.now() + timeoutMs);
     await receiver.reset();
     return status.records;
   };
@@ -174,16 +179,11 @@ async function runCase(spec, n, receiver, timeoutMs) {
   }
   // The child has exited: wait until the receiver has everything, or has no request in
   // progress and nothing new arrived for QUIET_MS.
-  let status = await receiver.status(spec.receiver);
-  const deadline = Date.now() + timeoutMs;
-  while (
-    status.records < n &&
-    Date.now() < deadline &&
-    (status.inFlight > 0 || Date.now() - Math.max(status.lastAt, child.exitedAt) < QUIET_MS)
-  ) {
-    await sleep(50);
-    status = await receiver.status(spec.receiver);
-  }
+  const status = await receiver.statusWhen(
+    spec.receiver,
+    (s) => s.records >= n || (s.inFlight === 0 && Date.now() - Math.max(s.lastAt, child.exitedAt) >= QUIET_MS),
+    Date.now() + timeoutMs,
+  );
   row.delivered = status.records;
   row.requests = status.requests;
   row.receiverErrors = status.errors;
@@ -280,8 +280,8 @@ function table(selected, results, n, rounds) {
       flags.push(`${crashed.length} of ${good.length} round(s) did not close cleanly (exit code ${crashed[0].exitCode}): ${why.trim().replace(/\|/g, '/')}`);
     }
     if (good.some((r) => r.keptAlive)) flags.push('kept alive after close');
-    const coldWarm = good.find((r) => r.warmDelivered !== undefined && r.warmDelivered < args.warm);
-    if (coldWarm) flags.push(`only ${coldWarm.warmDelivered} of the ${args.warm} warm-up records arrived in one round`);
+    const shortWarm = good.find((r) => r.warmDelivered !== undefined && r.warmDelivered < args.warm);
+    if (shortWarm) flags.push(`only ${shortWarm.warmDelivered} of the ${args.warm} warm-up records arrived in one round`);
     const reported = good.find((r) => r.transportErrors)?.transportErrors;
     if (reported) flags.push(`'error' events (${reported.count} in one round), first: ${reported.first.replace(/\|/g, '/')}`);
     const closeError = good.find((r) => r.closeError)?.closeError;

@@ -50,6 +50,14 @@ process.on('exit', (code) => {
   if (!result.closed) report({ ...finalFigures(), exitCode: code, error: result.error ?? 'process exited before close() resolved' });
 });
 
+/** Logs `count` records from `next`, CHUNK records per event-loop turn. */
+async function logBurst(handle, next, count) {
+  for (let i = 0; i < count; i++) {
+    handle.log(next());
+    if ((i + 1) % CHUNK === 0) await turn();
+  }
+}
+
 /** Tells the orchestrator the warm-up records were logged, and waits until it has seen them arrive. */
 function warmedUp() {
   return new Promise((resolve) => {
@@ -74,13 +82,7 @@ try {
   let handle;
   if (READY_MS > 0) {
     handle = await mod.start({ urls, n });
-    if (WARM_N > 0) {
-      const warm = (mod.records ?? recordSource)(WARM_SEED);
-      for (let i = 0; i < WARM_N; i++) {
-        handle.log(warm());
-        if ((i + 1) % CHUNK === 0) await turn();
-      }
-    }
+    if (WARM_N > 0) await logBurst(handle, (mod.records ?? recordSource)(WARM_SEED), WARM_N);
     await new Promise((resolve) => setTimeout(resolve, READY_MS));
     if (WARM_N > 0) await warmedUp();
     base = { main: mainThreadCpuMs(), total: processCpuMs() };
@@ -91,10 +93,7 @@ try {
     handle = await mod.start({ urls, n });
   }
   const loopMain0 = mainThreadCpuMs();
-  for (let i = 0; i < n; i++) {
-    handle.log(next());
-    if ((i + 1) % CHUNK === 0) await turn();
-  }
+  await logBurst(handle, next, n);
   result.loggedAt = Date.now();
   result.loopMainCpuMs = mainThreadCpuMs() - loopMain0;
   try {

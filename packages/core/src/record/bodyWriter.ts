@@ -8,7 +8,7 @@ const BYTE_KIND = new Uint8Array(256);
 BYTE_KIND.fill(CONTROL, 0, 32);
 BYTE_KIND[34] = ESCAPED;
 BYTE_KIND[92] = ESCAPED;
-/** Arrays up to this many bytes are copied by a loop (see `ascii`). */
+/** Pieces up to this many bytes are copied by a loop (see `put`). */
 const SHORT_COPY = 32;
 
 /**
