@@ -130,7 +130,8 @@ export class BodyWriter {
   /** Writes `x` (0 <= x < 1e9) at `at`, zero-padded to `width` digits; returns where it ended. */
   private digits(x: number, at: number, width: number): number {
     let count = 1;
-    for (let rest = x; rest >= 10; rest = (rest / 10) | 0) count++;
+    // `x |= 0`: as an int32 (exact, x < 1e9) each digit is an integer division by a constant; a double (a timestamp's low part) made each a float division.
+    for (let rest = (x |= 0); rest >= 10; rest = (rest / 10) | 0) count++;
     if (count < width) count = width;
     const { buf } = this;
     for (let i = at + count - 1; i >= at; i--) {
