@@ -131,6 +131,7 @@ export class BodyWriter {
   private digits(x: number, at: number, width: number): number {
     let count = 1;
     // `x |= 0`: as an int32 (exact, x < 1e9) each digit is an integer division by a constant; a double (a timestamp's low part) made each a float division.
+    // It sits in the loop's head because a statement of its own put @logferry/browser's bundle 3 B over its gzip budget.
     for (let rest = (x |= 0); rest >= 10; rest = (rest / 10) | 0) count++;
     if (count < width) count = width;
     const { buf } = this;
